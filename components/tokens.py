@@ -1,0 +1,32 @@
+"""Type tokens of bulkheads components and the provider resource types they use.
+
+One module, so that components, policies and tests agree on every string.
+Component tokens follow ``bulkheads:<layer>:<Type>``; they are part of each URN,
+so a rename needs an alias (see ``components/README.md``).
+"""
+
+# bulkheads components
+PLATFORM = "bulkheads:platform:Platform"
+NETWORK = "bulkheads:network:Network"
+CLUSTER = "bulkheads:cluster:Cluster"
+DATA_PLANE = "bulkheads:cluster:DataPlane"
+TOPIC_CONTRACT = "bulkheads:topic:TopicContract"
+PRINCIPAL = "bulkheads:access:Principal"
+ACCESS_GRANT = "bulkheads:access:AccessGrant"
+QUOTA = "bulkheads:quota:Quota"
+WORKER_POOL = "bulkheads:runtime:WorkerPool"
+CONNECTOR = "bulkheads:runtime:Connector"
+
+# pulumi-kafka resources
+KAFKA_PROVIDER = "pulumi:providers:kafka"
+KAFKA_TOPIC = "kafka:index/topic:Topic"
+KAFKA_ACL = "kafka:index/acl:Acl"
+KAFKA_QUOTA = "kafka:index/quota:Quota"
+KAFKA_SCRAM_CREDENTIAL = "kafka:index/userScramCredential:UserScramCredential"
+
+# Props every bulkheads component carries so that policies can read the intent.
+PROP_OWNER = "owner"
+PROP_CLASS = "workload_class"
+PROP_ENVIRONMENT = "environment"
+PROP_CLUSTER = "cluster"
+PROP_POOL = "pool"
