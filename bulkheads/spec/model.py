@@ -1,0 +1,380 @@
+"""The PlatformSpec: the intent a stack declares under ``config: bulkheads:platform``.
+
+Every model is frozen and refuses unknown keys; variants (network, deploy, runtime,
+pipeline) are discriminated by ``kind``. Units: byte sizes are ints in bytes (quota
+rates in bytes/s), durations are ints in milliseconds (see ``units``). Keys that are
+Python keywords are aliased: ``class`` is ``workload_class`` on pools and pipelines and
+``connector_class`` on connectors (either spelling is accepted; the YAML uses ``class``).
+
+This module checks shapes and types only. Cross references and the doctrine are checked
+by ``doctrine.check_doctrine``; load through ``loader.load_platform`` or
+``loader.platform_from_mapping`` to get both. The full shape is documented in
+``bulkheads/spec/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Network
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from bulkheads.spec.classes import DEFAULT_CLASSES, merge_overrides
+from bulkheads.spec.units import ByteSize, DurationMs
+
+WorkloadClassName = Literal["live", "derived", "replay"]
+WORKLOAD_CLASSES: tuple[WorkloadClassName, ...] = ("live", "derived", "replay")
+Environment = Literal["local", "dev", "staging", "prod"]
+PipelineKind = Literal["source", "sink", "replay", "mirror"]
+ConnectorState = Literal["running", "paused", "stopped"]
+OverridePolicy = Literal["Principal", "None", "All"]
+
+MIRROR_SOURCE_CONNECTOR = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
+_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def _scalar_to_str(value: Any) -> Any:
+    """YAML writes ``tasks.max: 1`` or ``cpu: 2``; Connect and Kubernetes want strings."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+ConfigValue = Annotated[str, BeforeValidator(_scalar_to_str)]
+
+
+class SpecModel(BaseModel):
+    """Base of every spec model: frozen, unknown keys refused, aliases or field names."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True
+    )
+
+
+# --- owners and workload classes -------------------------------------------------------
+
+
+class Owner(SpecModel):
+    """A team: where to talk to it and where its alerts page."""
+
+    contact: str = Field(min_length=1)
+    oncall: str = Field(min_length=1)
+
+
+class QuotaLimits(SpecModel):
+    """A class's client quota per principal (Kafka quota keys; rates in bytes/s)."""
+
+    producer_byte_rate: ByteSize
+    consumer_byte_rate: ByteSize
+    request_percentage: float = Field(gt=0)
+    controller_mutation_rate: float = Field(gt=0)
+
+
+class QuotaOverride(SpecModel):
+    """A pipeline's quota; each given key must stay within its class's limit."""
+
+    producer_byte_rate: ByteSize | None = None
+    consumer_byte_rate: ByteSize | None = None
+    request_percentage: float | None = Field(default=None, gt=0)
+    controller_mutation_rate: float | None = Field(default=None, gt=0)
+
+
+class Alerts(SpecModel):
+    """Alert thresholds: consumer lag (ms) and failed Connect tasks before paging."""
+
+    consumer_lag: DurationMs
+    failed_tasks: int = Field(ge=0)
+
+
+class ClassSettings(SpecModel):
+    """Settings of one workload class (durations in ms, rates in bytes/s)."""
+
+    retention: DurationMs
+    retention_min: DurationMs
+    retention_max: DurationMs
+    replication_factor: int = Field(ge=1, le=7)
+    min_insync_replicas: int = Field(ge=1, le=7)
+    quota: QuotaLimits
+    freshness_target: DurationMs
+    alerts: Alerts
+
+
+class ReplayClassSettings(ClassSettings):
+    """Replay settings add the daily window (UTC ``HH:MM-HH:MM``) replays may run in."""
+
+    window: str
+
+    @field_validator("window")
+    @classmethod
+    def _window_format(cls, value: str) -> str:
+        if not _WINDOW.match(value):
+            raise ValueError("expected a UTC window such as 01:00-05:00")
+        return value
+
+
+class WorkloadClasses(SpecModel):
+    """The three workload classes, built-in defaults merged with the stack's overrides."""
+
+    live: ClassSettings
+    derived: ClassSettings
+    replay: ReplayClassSettings
+
+    def get(self, name: WorkloadClassName) -> ClassSettings:
+        """Settings of the class called ``name``."""
+        settings: ClassSettings = getattr(self, name)
+        return settings
+
+
+# --- network -------------------------------------------------------------------------
+
+
+class AwsNetwork(SpecModel):
+    """A private VPC: no public endpoints, private subnets across ``zones`` (default 3)."""
+
+    kind: Literal["aws"]
+    region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    cidr: IPv4Network
+    zones: int = Field(default=3, ge=2, le=6)
+
+
+class LocalNetwork(SpecModel):
+    """This machine: everything listens on 127.0.0.1."""
+
+    kind: Literal["local"]
+
+
+Network = Annotated[AwsNetwork | LocalNetwork, Field(discriminator="kind")]
+
+# --- clusters ------------------------------------------------------------------------
+
+
+class StrimziDeploy(SpecModel):
+    """Kafka (or AutoMQ) on Kubernetes under the Strimzi operator."""
+
+    kind: Literal["strimzi"]
+    namespace: str = "kafka"
+    brokers: int = Field(default=3, ge=1, le=100)
+    node_pool: str | None = None
+
+
+class MskDeploy(SpecModel):
+    """Amazon MSK with SCRAM + TLS in the private subnets (Apache Kafka only)."""
+
+    kind: Literal["msk"]
+    brokers: int = Field(default=3, ge=1, le=100)
+    instance_type: str = Field(default="kafka.m7g.large", pattern=r"^kafka\.[a-z0-9]+\.[a-z0-9]+$")
+    kafka_version: str = "3.9.x"
+    volume_gib: int = Field(default=1000, ge=1, le=16384)
+
+
+class LocalDeploy(SpecModel):
+    """One combined KRaft node on this machine (SASL_PLAINTEXT, SCRAM-SHA-512)."""
+
+    kind: Literal["local"]
+    bootstrap: str = Field(pattern=r"^(127\.0\.0\.1|localhost):\d{2,5}$")
+    brokers: Literal[1] = 1
+
+    @property
+    def port(self) -> int:
+        """The listener port of ``bootstrap``."""
+        return int(self.bootstrap.rsplit(":", 1)[1])
+
+
+Deploy = Annotated[StrimziDeploy | MskDeploy | LocalDeploy, Field(discriminator="kind")]
+
+
+class ObjectStorage(SpecModel):
+    """AutoMQ object storage: buckets ``<bucket_prefix>-data|-ops``; WAL on s3 or ebs."""
+
+    bucket_prefix: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$")
+    wal: Literal["s3", "ebs"] = "s3"
+
+
+class Cluster(SpecModel):
+    """A Kafka-compatible cluster and the workload classes it serves."""
+
+    engine: Literal["automq", "kafka"]
+    tenancy: Literal["dedicated", "shared"]
+    serves: list[WorkloadClassName] = Field(min_length=1)
+    deploy: Deploy
+    owner: str
+    storage: ObjectStorage | None = None
+    regulated: bool = False
+
+
+# --- worker pools --------------------------------------------------------------------
+
+
+class KubernetesRuntime(SpecModel):
+    """Connect workers on Kubernetes; cpu/memory are Kubernetes quantities."""
+
+    kind: Literal["kubernetes"]
+    replicas: int = Field(default=2, ge=1, le=50)
+    cpu: Annotated[str, BeforeValidator(_scalar_to_str)] = Field(
+        default="1", pattern=r"^\d+(\.\d+)?m?$"
+    )
+    memory: str = Field(default="2Gi", pattern=r"^\d+(Ki|Mi|Gi)$")
+    node_pool: str | None = None
+
+
+class LocalRuntime(SpecModel):
+    """Connect worker processes on this machine, REST API on 127.0.0.1:``rest_port``."""
+
+    kind: Literal["local"]
+    rest_port: int = Field(ge=1024, le=65535)
+    workers: int = Field(default=1, ge=1, le=4)
+
+
+Runtime = Annotated[KubernetesRuntime | LocalRuntime, Field(discriminator="kind")]
+
+
+class WorkerPool(SpecModel):
+    """One Connect worker group: own group.id, internal topics, principal and compute.
+
+    ``override_policy`` is the worker's ``connector.client.config.override.policy``
+    (default ``Principal``: each connector runs with its own principal).
+    """
+
+    cluster: str
+    workload_class: WorkloadClassName = Field(alias="class")
+    owner: str
+    runtime: Runtime
+    override_policy: OverridePolicy = "Principal"
+
+
+# --- pipelines -----------------------------------------------------------------------
+
+
+class Connector(SpecModel):
+    """A Connect connector: class, task count, plain config and secret references.
+
+    ``secrets`` maps a connector config key to the name of a secret (resolved at deploy
+    time, never stored in the stack). Relative file paths in ``config`` resolve against
+    the project root.
+    """
+
+    connector_class: str = Field(alias="class", pattern=r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
+    tasks_max: int = Field(default=1, ge=1, le=256)
+    config: dict[str, ConfigValue] = Field(default_factory=dict)
+    secrets: dict[str, str] = Field(default_factory=dict)
+    state: ConnectorState = "running"
+
+
+def _topic_write_shorthand(value: Any) -> Any:
+    """``writes: [raw.a.b]`` is short for ``writes: [{topic: raw.a.b}]``."""
+    return {"topic": value} if isinstance(value, str) else value
+
+
+class TopicWrite(SpecModel):
+    """A topic a pipeline writes (and therefore owns): partitions default 3.
+
+    ``retention`` overrides the class retention within the class bounds.
+    """
+
+    topic: str
+    partitions: int = Field(default=3, ge=1, le=1000)
+    retention: DurationMs | None = None
+
+
+class PipelineBase(SpecModel):
+    """Fields every pipeline kind has; ``class`` defaults to its pool's class."""
+
+    owner: str
+    pool: str
+    workload_class: WorkloadClassName | None = Field(default=None, alias="class")
+    reads: list[str] = Field(default_factory=list)
+    writes: list[Annotated[TopicWrite, BeforeValidator(_topic_write_shorthand)]] = Field(
+        default_factory=list
+    )
+    quota: QuotaOverride | None = None
+
+    @property
+    def written_topics(self) -> list[str]:
+        """Names of the topics this pipeline writes."""
+        return [write.topic for write in self.writes]
+
+
+class SourcePipeline(PipelineBase):
+    """Pulls from an external system into the ``writes`` topics."""
+
+    kind: Literal["source"]
+    connector: Connector
+
+
+class SinkPipeline(PipelineBase):
+    """Pushes the ``reads`` topics to an external system (never writes ``raw.``)."""
+
+    kind: Literal["sink"]
+    connector: Connector
+
+
+class ReplayPipeline(PipelineBase):
+    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live."""
+
+    kind: Literal["replay"]
+    connector: Connector
+
+
+class MirrorPipeline(PipelineBase):
+    """Copies ``reads`` from ``source_cluster`` onto its pool's cluster (MirrorMaker 2).
+
+    Mirrored topics keep their names (identity replication policy).
+    """
+
+    kind: Literal["mirror"]
+    source_cluster: str
+    connector: Connector = Field(
+        default_factory=lambda: Connector.model_validate({"class": MIRROR_SOURCE_CONNECTOR})
+    )
+
+
+Pipeline = Annotated[
+    SourcePipeline | SinkPipeline | ReplayPipeline | MirrorPipeline,
+    Field(discriminator="kind"),
+]
+
+# --- the platform --------------------------------------------------------------------
+
+
+class PlatformSpec(SpecModel):
+    """Everything one environment declares."""
+
+    environment: Environment
+    owners: dict[str, Owner] = Field(min_length=1)
+    classes: WorkloadClasses = Field(
+        default_factory=lambda: WorkloadClasses.model_validate(DEFAULT_CLASSES)
+    )
+    network: Network
+    clusters: dict[str, Cluster] = Field(min_length=1)
+    pools: dict[str, WorkerPool] = Field(default_factory=dict)
+    pipelines: dict[str, Pipeline] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_class_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("classes") is not None:
+            data = {**data, "classes": merge_overrides(DEFAULT_CLASSES, data["classes"])}
+        return data
+
+    def pool_of(self, pipeline: str) -> WorkerPool:
+        """The pool a pipeline runs on."""
+        return self.pools[self.pipelines[pipeline].pool]
+
+    def cluster_of(self, pipeline: str) -> str:
+        """The name of the cluster a pipeline works against (its pool's cluster)."""
+        return self.pool_of(pipeline).cluster
+
+    def class_of(self, pipeline: str) -> WorkloadClassName:
+        """A pipeline's workload class: its own ``class`` or its pool's."""
+        return self.pipelines[pipeline].workload_class or self.pool_of(pipeline).workload_class
+
+    def quota_of(self, pipeline: str) -> QuotaLimits:
+        """A pipeline's effective quota: its class's limits with its own overrides."""
+        limits = self.classes.get(self.class_of(pipeline)).quota
+        override = self.pipelines[pipeline].quota
+        if override is None:
+            return limits
+        return limits.model_copy(update=override.model_dump(exclude_none=True))

@@ -1,0 +1,84 @@
+"""Byte sizes and durations as written in stack files, parsed to integers.
+
+- Byte size: an integer (bytes) or a number with a unit: ``B``, ``KB``/``MB``/``GB``
+  (powers of 1000) or ``KiB``/``MiB``/``GiB`` (powers of 1024), e.g. ``20MiB``.
+  Quota rates are byte sizes per second.
+- Duration: a number with a unit ``ms``, ``s``, ``m``, ``h``, ``d`` or ``w``, e.g. ``7d``;
+  parsed to **milliseconds** (the unit Kafka uses for ``retention.ms``). A bare number
+  is refused because its unit would be a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+BYTE_UNITS = {
+    "B": 1,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "KiB": 1024,
+    "MiB": 1024**2,
+    "GiB": 1024**3,
+}
+DURATION_UNITS = {
+    "ms": 1,
+    "s": 1000,
+    "m": 60_000,
+    "h": 3_600_000,
+    "d": 86_400_000,
+    "w": 604_800_000,
+}
+_QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$")
+
+
+def parse_byte_size(value: Any) -> int:
+    """Parse ``20MiB``/``5MB``/``1048576`` to bytes; raise ValueError with the fix."""
+    if isinstance(value, bool):
+        raise ValueError("expected a byte size such as 20MiB")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError("a byte size cannot be negative")
+        return value
+    match = _QUANTITY.match(value) if isinstance(value, str) else None
+    if match is None or match.group(2) not in BYTE_UNITS:
+        raise ValueError(f"expected a byte size such as 20MiB (units: {', '.join(BYTE_UNITS)})")
+    return int(float(match.group(1)) * BYTE_UNITS[match.group(2)])
+
+
+def parse_duration_ms(value: Any) -> int:
+    """Parse ``7d``/``72h``/``500ms`` to milliseconds; raise ValueError with the fix."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("a duration needs a unit, e.g. 7d or 72h")
+    match = _QUANTITY.match(value) if isinstance(value, str) else None
+    if match is None or match.group(2) not in DURATION_UNITS:
+        raise ValueError(
+            f"expected a duration such as 7d or 72h (units: {', '.join(DURATION_UNITS)})"
+        )
+    return int(float(match.group(1)) * DURATION_UNITS[match.group(2)])
+
+
+def format_byte_size(value: int) -> str:
+    """Render bytes with the largest binary unit that divides them exactly."""
+    for unit in ("GiB", "MiB", "KiB"):
+        if value and value % BYTE_UNITS[unit] == 0:
+            return f"{value // BYTE_UNITS[unit]}{unit}"
+    return f"{value}B"
+
+
+def format_duration(ms: int) -> str:
+    """Render milliseconds with the largest unit that divides them exactly."""
+    for unit in ("w", "d", "h", "m", "s"):
+        if ms and ms % DURATION_UNITS[unit] == 0:
+            return f"{ms // DURATION_UNITS[unit]}{unit}"
+    return f"{ms}ms"
+
+
+ByteSize = Annotated[int, BeforeValidator(parse_byte_size)]
+"""Bytes (or bytes per second for quota rates), written ``20MiB`` or as an integer."""
+
+DurationMs = Annotated[int, BeforeValidator(parse_duration_ms)]
+"""Milliseconds, written ``7d``, ``72h``, ``15m``, ``30s`` or ``500ms``."""
