@@ -1,0 +1,143 @@
+"""Pulumi dynamic provider for a connector on a Kafka Connect worker group (REST API).
+
+Inputs (all strings unless noted):
+
+- ``name``: connector name; ``rest_url``: the worker group's REST endpoint.
+  A change of either replaces the connector; nothing else does.
+- ``config`` (map): plain config, including ``connector.class`` and ``tasks.max``.
+- ``secret_config`` (map, a Pulumi secret): config values that must not be shown,
+  e.g. the ``*.override.sasl.jaas.config`` login of the pipeline principal.
+- ``state``: ``running`` | ``paused`` | ``stopped``.
+
+Outputs: the inputs plus ``connector_state`` (the worker's view: RUNNING, FAILED...)
+and ``task_count``. ``create`` posts the connector already in its state and waits
+until it settles; ``update`` PUTs the config in place (the connector keeps its name
+and offsets) and then moves the state; ``delete`` waits until the worker no longer
+lists it; ``read`` reports drift in config and state, and a vanished connector.
+
+The provider is serialized with dill into the state: it holds no attributes and
+imports its helpers inside each method.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeGuard
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+INPUT_KEYS = ("name", "rest_url", "config", "secret_config", "state")
+
+
+class ConnectorProvider(ResourceProvider):
+    """CRUD of one connector through the Connect REST API."""
+
+    serialize_as_secret_always = False
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        from pulumi.runtime.rpc import UNKNOWN
+
+        from bulkheads.connect.rest import STATE_NAMES
+
+        failures: list[CheckFailure] = []
+
+        def known(value: Any) -> TypeGuard[str]:
+            return isinstance(value, str) and value != UNKNOWN
+
+        name, rest_url, state = news.get("name"), news.get("rest_url"), news.get("state")
+        if known(name) and (not name or "/" in name):
+            failures.append(CheckFailure("name", f"{name!r}: must be non-empty, without '/'"))
+        if known(rest_url) and not rest_url.startswith(("http://", "https://")):
+            failures.append(CheckFailure("rest_url", f"{rest_url!r}: must be an http(s) URL"))
+        if known(state) and state not in STATE_NAMES:
+            failures.append(
+                CheckFailure("state", f"{state!r}: must be one of {sorted(STATE_NAMES)}")
+            )
+        config = news.get("config")
+        if isinstance(config, dict):
+            for key in ("connector.class", "tasks.max"):
+                if key not in config:
+                    failures.append(CheckFailure("config", f"missing {key!r}"))
+            secret = news.get("secret_config")
+            if isinstance(secret, dict):
+                for key in sorted(set(config) & set(secret)):
+                    failures.append(
+                        CheckFailure("secret_config", f"{key!r} is set both plain and secret")
+                    )
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        from bulkheads.connect.diff import changed_keys, replaced_keys
+
+        changed = changed_keys(olds, news)
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaced_keys(changed),
+            delete_before_replace=False,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        from bulkheads.connect import rest
+
+        url, name, state = props["rest_url"], props["name"], props["state"]
+        rest.create_connector(url, name, _full_config(props), state)
+        status = rest.wait_for_state(url, name, state)
+        return CreateResult(f"{url}/connectors/{name}", _outputs(props, status))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        from bulkheads.connect import rest
+
+        url, name, state = news["rest_url"], news["name"], news["state"]
+        new_config = _full_config(news)
+        if new_config != _full_config(olds):
+            rest.put_config(url, name, new_config)
+        if olds.get("state") != state:
+            rest.request_state(url, name, state)
+        status = rest.wait_for_state(url, name, state)
+        return UpdateResult(_outputs(news, status))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from bulkheads.connect import rest
+
+        rest.delete_connector(props["rest_url"], props["name"])
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from bulkheads.connect import rest
+
+        url, name = props["rest_url"], props["name"]
+        live = rest.get_config(url, name)
+        status = rest.get_status(url, name)
+        if live is None or status is None:
+            return ReadResult(None, {})
+        live.pop("name", None)
+        secret_keys = set(props.get("secret_config") or {})
+        observed = {
+            **props,
+            "config": {k: v for k, v in live.items() if k not in secret_keys},
+            "secret_config": {k: v for k, v in live.items() if k in secret_keys},
+            "state": _declared_state(rest.observed_state(status)),
+        }
+        return ReadResult(id_, _outputs(observed, status))
+
+
+def _full_config(props: dict[str, Any]) -> dict[str, str]:
+    return {**props["config"], **(props.get("secret_config") or {})}
+
+
+def _declared_state(observed: str) -> str:
+    """The declared state a worker state corresponds to (FAILED is a running target)."""
+    return {"PAUSED": "paused", "STOPPED": "stopped"}.get(observed, "running")
+
+
+def _outputs(props: dict[str, Any], status: dict[str, Any]) -> dict[str, Any]:
+    outs = {key: props[key] for key in INPUT_KEYS if key in props}
+    outs["connector_state"] = status["connector"]["state"]
+    outs["task_count"] = len(status.get("tasks", []))
+    return outs
