@@ -42,3 +42,21 @@ K8S_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 STRIMZI_API_VERSION = "kafka.strimzi.io/v1beta2"
 STRIMZI_KAFKA_CONNECT = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect"
 STRIMZI_KAFKA_CONNECTOR = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector"
+
+# Provider resources the policy pack judges (issue 6); the exact tokens of pulumi-aws 7.51.1
+# and pulumi-kubernetes 4.34.2.
+AWS_S3_BUCKET = "aws:s3/bucket:Bucket"
+AWS_S3_BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
+AWS_S3_BUCKET_SSE = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+)
+AWS_S3_BUCKET_SSE_V2 = (
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+)
+AWS_S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+AWS_SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+AWS_SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+AWS_SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+AWS_MSK_CLUSTER = "aws:msk/cluster:Cluster"
+K8S_DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+K8S_POD_DISRUPTION_BUDGET = "kubernetes:policy/v1:PodDisruptionBudget"
