@@ -1,0 +1,66 @@
+"""How clients reach a local Kafka: bootstrap address and SASL/SCRAM credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SECURITY_PROTOCOL = "SASL_PLAINTEXT"
+SASL_MECHANISM = "SCRAM-SHA-512"
+
+
+def jaas_config(username: str, password: str) -> str:
+    """The ``sasl.jaas.config`` value of a SCRAM login (Java clients, Connect overrides)."""
+    return (
+        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{username}" password="{password}";'
+    )
+
+
+@dataclass(frozen=True)
+class KafkaConnection:
+    """A local cluster's listener ports and its admin (super-user) credential."""
+
+    cluster: str
+    port: int
+    controller_port: int
+    username: str
+    password: str = field(repr=False)
+    host: str = "127.0.0.1"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def client_config(self) -> dict[str, str]:
+        """Admin settings for librdkafka clients (``confluent_kafka.admin.AdminClient``)."""
+        return {
+            "bootstrap.servers": self.bootstrap,
+            "security.protocol": SECURITY_PROTOCOL,
+            "sasl.mechanism": SASL_MECHANISM,
+            "sasl.username": self.username,
+            "sasl.password": self.password,
+        }
+
+    def pulumi_provider_args(self) -> dict[str, object]:
+        """Keyword arguments of ``pulumi_kafka.Provider`` for this cluster."""
+        return {
+            "bootstrap_servers": [self.bootstrap],
+            "sasl_mechanism": "scram-sha512",
+            "sasl_username": self.username,
+            "sasl_password": self.password,
+            "tls_enabled": False,
+        }
+
+    def save(self, path: Path) -> None:
+        """Write as JSON readable by the owner only (0600): it holds the admin password."""
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(asdict(self), file, indent=2)
+        path.chmod(0o600)
+
+    @classmethod
+    def load(cls, path: Path) -> KafkaConnection:
+        return cls(**json.loads(path.read_text()))

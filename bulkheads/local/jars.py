@@ -1,0 +1,74 @@
+"""Resolve the Kafka and Kafka Connect jars from Maven Central into a versioned cache.
+
+The version lives in ``pom.xml`` beside this module. ``ensure_jars`` copies the runtime
+dependencies into ``<cache>/kafka-<version>/libs`` with Maven (its local repository stays
+the default ``~/.m2``) and writes a marker file last, so a complete cache is never fetched
+twice and an interrupted fetch is redone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from pathlib import Path
+
+from bulkheads.local.errors import LocalPlatformError
+
+POM = Path(__file__).with_name("pom.xml")
+COMPLETE_MARKER = ".complete"
+_POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
+
+
+def kafka_version(pom: Path = POM) -> str:
+    """The Kafka version the pom pins (its ``kafka.version`` property)."""
+    element = ElementTree.parse(pom).getroot().find("m:properties/m:kafka.version", _POM_NS)
+    if element is None or not (element.text or "").strip():
+        raise LocalPlatformError(
+            f"{pom}: property kafka.version is missing; set it to a 4.x release"
+        )
+    return (element.text or "").strip()
+
+
+def kafka_home(cache_dir: Path) -> Path:
+    """``<cache>/kafka-<version>``: libs/ (the classpath) and plugins/ (Connect plugin.path)."""
+    return cache_dir / f"kafka-{kafka_version()}"
+
+
+def jars_ready(cache_dir: Path) -> bool:
+    return (kafka_home(cache_dir) / "libs" / COMPLETE_MARKER).is_file()
+
+
+def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
+    """Return the libs dir of the pinned Kafka, fetching it with Maven on first use."""
+    home = kafka_home(cache_dir)
+    libs = home / "libs"
+    (home / "plugins").mkdir(parents=True, exist_ok=True)
+    if jars_ready(cache_dir):
+        return libs
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise LocalPlatformError(
+            "Maven (mvn) is not on PATH; install it (apt-get install maven) to fetch the Kafka jars"
+        )
+    progress(f"resolving Kafka {kafka_version()} jars from Maven Central (first run only, ~1 min)")
+    staging = home / "libs.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [
+        mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise LocalPlatformError(
+            f"{POM}: Maven could not resolve the Kafka jars (exit {result.returncode}); "
+            f"check that Maven Central is reachable and kafka.version exists there.\n{tail}"
+        )
+    shutil.rmtree(libs, ignore_errors=True)
+    staging.rename(libs)
+    jar_count = sum(1 for _ in libs.glob("*.jar"))
+    (libs / COMPLETE_MARKER).write_text(f"{kafka_version()} {jar_count} jars\n")
+    progress(f"cached {jar_count} jars in {libs}")
+    return libs

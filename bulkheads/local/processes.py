@@ -1,0 +1,127 @@
+"""Detached JVM processes tracked by pid files, and stopped only if they are still ours.
+
+Each process gets ``-Dbulkheads.instance=<its state dir>`` on its command line; a pid is
+signalled only while ``/proc/<pid>/cmdline`` still carries that tag, so a recycled pid is
+never touched. Processes run in their own session and outlive the Python that started them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from bulkheads.local.errors import LocalPlatformError
+
+PID_FILE = "pid"
+INSTANCE_PROPERTY = "-Dbulkheads.instance="
+
+
+def java_executable() -> str:
+    """``$JAVA_HOME/bin/java`` or ``java`` on PATH (Java 17+)."""
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and (Path(java_home) / "bin" / "java").is_file():
+        return str(Path(java_home) / "bin" / "java")
+    found = shutil.which("java")
+    if found is None:
+        raise LocalPlatformError("java is not on PATH; install Java 17 or newer (openjdk-17-jre)")
+    return found
+
+
+def instance_tag(process_dir: Path) -> str:
+    return f"{INSTANCE_PROPERTY}{process_dir.resolve()}"
+
+
+def start_java(
+    process_dir: Path, classpath: Path, jvm_options: list[str], main_class: str, args: list[str]
+) -> int:
+    """Start ``main_class`` detached, logging to ``<process_dir>/out.log``; return its pid."""
+    command = [
+        java_executable(),
+        *jvm_options,
+        instance_tag(process_dir),
+        "-cp",
+        f"{classpath}/*",
+        main_class,
+        *args,
+    ]
+    with (process_dir / "out.log").open("ab") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=process_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    (process_dir / PID_FILE).write_text(f"{process.pid}\n")
+    # /proc/<pid>/cmdline may still show the forking Python for a moment after Popen returns.
+    deadline = time.monotonic() + 10.0
+    while not is_ours(process.pid, process_dir) and process.poll() is None:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    return process.pid
+
+
+def tracked_pid(process_dir: Path) -> int | None:
+    """The pid recorded for this process dir, if that process is still alive and ours."""
+    try:
+        pid = int((process_dir / PID_FILE).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    return pid if is_ours(pid, process_dir) else None
+
+
+def is_ours(pid: int, process_dir: Path) -> bool:
+    _reap(pid)
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z" and instance_tag(process_dir).encode() in cmdline
+
+
+def stop(process_dir: Path, timeout: float = 30.0) -> int | None:
+    """SIGTERM the tracked process, SIGKILL it after ``timeout`` s; return the pid stopped."""
+    pid = tracked_pid(process_dir)
+    if pid is not None:
+        _signal(pid, signal.SIGTERM)
+        if not wait_gone(pid, process_dir, timeout):
+            _signal(pid, signal.SIGKILL)
+            wait_gone(pid, process_dir, 10.0)
+    (process_dir / PID_FILE).unlink(missing_ok=True)
+    return pid
+
+
+def wait_gone(pid: int, process_dir: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while is_ours(pid, process_dir):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def log_tail(process_dir: Path, lines: int = 25) -> str:
+    try:
+        text = (process_dir / "out.log").read_text(errors="replace")
+    except FileNotFoundError:
+        return "(no log yet)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _signal(pid: int, signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+def _reap(pid: int) -> None:
+    """Collect an exited child of this Python process so it does not linger as a zombie."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
