@@ -1,0 +1,112 @@
+"""Principal (a SCRAM-SHA-512 user with a generated password) and AccessGrant (its ACLs).
+
+The password is a :class:`~components.secrets.GeneratedPassword`: made once, kept encrypted
+in state, exposed only as a secret Output (``Principal.password``), never in plain text.
+The credential uses pulumi-kafka's ``password`` input, which the SDK marks secret.
+
+Child names (URNs are a contract, keep them stable):
+``<principal>-password``, ``<principal>-scram`` and, per ACL binding,
+``<grant>-<operation>-<resource type>-<resource name>-<host>`` (lowercase; ``-prefixed``
+appended for prefixed patterns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pulumi
+import pulumi_kafka
+
+from bulkheads.plan.types import AccessPlan, AclBinding, PrincipalPlan
+from components import tokens
+from components.secrets import GeneratedPassword
+
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+
+
+class Principal(pulumi.ComponentResource):
+    """A Kafka user; exposes ``username``, ``password`` (secret) and ``credential``."""
+
+    password: pulumi.Output[str]
+    credential: pulumi_kafka.UserScramCredential
+
+    def __init__(
+        self,
+        name: str,
+        plan: PrincipalPlan,
+        environment: str,
+        password_rotation: str = "",
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "principal": plan.username,
+            "kind": plan.kind,
+            "cluster": plan.cluster,
+            "pool": plan.pool,
+            "pipeline": plan.pipeline,
+            "pipeline_kind": plan.pipeline_kind,
+            tokens.PROP_OWNER: plan.owner,
+            tokens.PROP_CLASS: plan.workload_class,
+            tokens.PROP_ENVIRONMENT: environment,
+        }
+        super().__init__(tokens.PRINCIPAL, name, props, opts)
+        self.username = plan.username
+        generated = GeneratedPassword(
+            f"{name}-password", rotation=password_rotation, opts=pulumi.ResourceOptions(parent=self)
+        )
+        self.password = pulumi.Output.secret(generated.result)
+        self.credential = pulumi_kafka.UserScramCredential(
+            f"{name}-scram",
+            username=plan.username,
+            scram_mechanism=SCRAM_MECHANISM,
+            password=self.password,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"username": plan.username, "password": self.password})
+
+
+def acl_resource_suffix(binding: AclBinding) -> str:
+    """The stable, readable name part of one binding's ``pulumi_kafka.Acl``."""
+    parts = [binding.operation, binding.resource_type, binding.resource_name, binding.host]
+    if binding.pattern_type == "Prefixed":
+        parts.append("prefixed")
+    return "-".join(parts).lower()
+
+
+class AccessGrant(pulumi.ComponentResource):
+    """One ``pulumi_kafka.Acl`` per binding of a principal; exposes ``acls`` in plan order."""
+
+    acls: list[pulumi_kafka.Acl]
+
+    def __init__(
+        self,
+        name: str,
+        plan: AccessPlan,
+        environment: str,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        principal = plan.principal
+        props = {
+            "principal": principal.username,
+            "cluster": principal.cluster,
+            "bindings": [asdict(binding) for binding in plan.bindings],
+            tokens.PROP_OWNER: principal.owner,
+            tokens.PROP_CLASS: principal.workload_class,
+            tokens.PROP_ENVIRONMENT: environment,
+        }
+        super().__init__(tokens.ACCESS_GRANT, name, props, opts)
+        self.acls = [
+            pulumi_kafka.Acl(
+                f"{name}-{acl_resource_suffix(binding)}",
+                acl_principal=principal.kafka_principal,
+                acl_host=binding.host,
+                acl_operation=binding.operation,
+                acl_permission_type=binding.permission,
+                acl_resource_type=binding.resource_type,
+                acl_resource_name=binding.resource_name,
+                resource_pattern_type_filter=binding.pattern_type,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for binding in plan.bindings
+        ]
+        self.register_outputs({"acl_count": len(self.acls)})

@@ -1,0 +1,73 @@
+"""DataPlane: everything Kafka enforces on one cluster, composed from a ClusterPlan.
+
+Children (all parented here; kafka resources inherit ``provider`` through this component):
+
+- ``<name>-topic-<topic>``                    TopicContract per planned topic
+- ``<name>-principal-<username>``             Principal per planned principal
+- ``<name>-grant-<username>``                 AccessGrant per principal's ACL set
+- ``<name>-quota-<entity type>-<entity name>`` Quota per planned quota
+
+Exposed as dicts keyed by topic name, username and ``(entity_type, entity_name)``.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kafka
+
+from bulkheads.plan.types import ClusterPlan
+from components import tokens
+from components.access import AccessGrant, Principal
+from components.quotas import Quota
+from components.topics import DEFAULT_PROTECTION, Protection, TopicContract
+
+
+class DataPlane(pulumi.ComponentResource):
+    """Topics, principals, ACLs and quotas of one cluster through its explicit provider."""
+
+    def __init__(
+        self,
+        name: str,
+        plan: ClusterPlan,
+        provider: pulumi_kafka.Provider,
+        environment: str,
+        protection: Protection = DEFAULT_PROTECTION,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {tokens.PROP_CLUSTER: plan.cluster, tokens.PROP_ENVIRONMENT: environment}
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(providers=[provider]))
+        super().__init__(tokens.DATA_PLANE, name, props, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.topics = {
+            topic.name: TopicContract(
+                f"{name}-topic-{topic.name}", topic, environment, protection, opts=child
+            )
+            for topic in plan.topics
+        }
+        self.principals = {
+            principal.username: Principal(
+                f"{name}-principal-{principal.username}", principal, environment, opts=child
+            )
+            for principal in plan.principals
+        }
+        self.grants = {
+            grant.principal.username: AccessGrant(
+                f"{name}-grant-{grant.principal.username}", grant, environment, opts=child
+            )
+            for grant in plan.grants
+        }
+        self.quotas = {
+            (quota.entity_type, quota.entity_name): Quota(
+                f"{name}-quota-{quota.entity_type}-{quota.entity_name}",
+                quota,
+                environment,
+                opts=child,
+            )
+            for quota in plan.quotas
+        }
+        self.register_outputs(
+            {
+                "topics": sorted(self.topics),
+                "principals": sorted(self.principals),
+            }
+        )

@@ -1,0 +1,45 @@
+"""An explicit ``pulumi_kafka.Provider`` per cluster, fed from the cluster's connection outputs.
+
+Because the provider takes Outputs, a cluster and its topics/ACLs/quotas are planned in one
+preview; nothing reads ambient ``kafka:*`` stack config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kafka
+
+SCRAM_SHA_512 = "scram-sha512"
+
+
+@dataclass(frozen=True)
+class KafkaConnection:
+    """How the provider reaches a cluster as its admin principal.
+
+    ``tls_enabled`` defaults to True (MSK/Strimzi); set False for the local SASL_PLAINTEXT
+    listener on loopback. ``sasl_password`` is wrapped as a secret whatever is passed in.
+    """
+
+    bootstrap_servers: pulumi.Input[Sequence[str]]
+    sasl_username: pulumi.Input[str]
+    sasl_password: pulumi.Input[str]
+    tls_enabled: bool = True
+    sasl_mechanism: str = SCRAM_SHA_512
+
+
+def kafka_provider(
+    name: str, connection: KafkaConnection, opts: pulumi.ResourceOptions | None = None
+) -> pulumi_kafka.Provider:
+    """The provider for one cluster, named ``name`` (e.g. ``<cluster>-kafka``)."""
+    return pulumi_kafka.Provider(
+        name,
+        bootstrap_servers=connection.bootstrap_servers,
+        sasl_mechanism=connection.sasl_mechanism,
+        sasl_username=connection.sasl_username,
+        sasl_password=pulumi.Output.secret(connection.sasl_password),
+        tls_enabled=connection.tls_enabled,
+        opts=opts,
+    )
