@@ -19,6 +19,7 @@ from ipaddress import IPv4Network
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from bulkheads.spec.classes import DEFAULT_CLASSES, merge_overrides
 from bulkheads.spec.units import ByteSize, DurationMs
@@ -111,7 +112,9 @@ class ReplayClassSettings(ClassSettings):
     @classmethod
     def _window_format(cls, value: str) -> str:
         if not _WINDOW.match(value):
-            raise ValueError("expected a UTC window such as 01:00-05:00")
+            raise PydanticCustomError(
+                "window", "not a time window", {"fix": "write a UTC window such as 01:00-05:00"}
+            )
         return value
 
 

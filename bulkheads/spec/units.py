@@ -14,6 +14,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 BYTE_UNITS = {
     "B": 1,
@@ -36,27 +37,33 @@ _QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$")
 
 
 def parse_byte_size(value: Any) -> int:
-    """Parse ``20MiB``/``5MB``/``1048576`` to bytes; raise ValueError with the fix."""
-    if isinstance(value, bool):
-        raise ValueError("expected a byte size such as 20MiB")
-    if isinstance(value, int):
-        if value < 0:
-            raise ValueError("a byte size cannot be negative")
+    """Parse ``20MiB``/``5MB``/``1048576`` to bytes; the error carries the fix."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     match = _QUANTITY.match(value) if isinstance(value, str) else None
     if match is None or match.group(2) not in BYTE_UNITS:
-        raise ValueError(f"expected a byte size such as 20MiB (units: {', '.join(BYTE_UNITS)})")
+        raise PydanticCustomError(
+            "byte_size",
+            "not a byte size",
+            {"fix": f"write a size such as 20MiB (units: {', '.join(BYTE_UNITS)})"},
+        )
     return int(float(match.group(1)) * BYTE_UNITS[match.group(2)])
 
 
 def parse_duration_ms(value: Any) -> int:
-    """Parse ``7d``/``72h``/``500ms`` to milliseconds; raise ValueError with the fix."""
+    """Parse ``7d``/``72h``/``500ms`` to milliseconds; the error carries the fix."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError("a duration needs a unit, e.g. 7d or 72h")
+        raise PydanticCustomError(
+            "duration",
+            "a duration needs a unit",
+            {"fix": f"write {value}s, {value}m, {value}h or {value}d"},
+        )
     match = _QUANTITY.match(value) if isinstance(value, str) else None
     if match is None or match.group(2) not in DURATION_UNITS:
-        raise ValueError(
-            f"expected a duration such as 7d or 72h (units: {', '.join(DURATION_UNITS)})"
+        raise PydanticCustomError(
+            "duration",
+            "not a duration",
+            {"fix": f"write a duration such as 7d or 72h (units: {', '.join(DURATION_UNITS)})"},
         )
     return int(float(match.group(1)) * DURATION_UNITS[match.group(2)])
 
@@ -71,7 +78,7 @@ def format_byte_size(value: int) -> str:
 
 def format_duration(ms: int) -> str:
     """Render milliseconds with the largest unit that divides them exactly."""
-    for unit in ("w", "d", "h", "m", "s"):
+    for unit in ("d", "h", "m", "s"):
         if ms and ms % DURATION_UNITS[unit] == 0:
             return f"{ms // DURATION_UNITS[unit]}{unit}"
     return f"{ms}ms"

@@ -1,0 +1,516 @@
+"""Cross references and the platform doctrine, checked over a shape-valid PlatformSpec.
+
+Every rule adds Problems; nothing stops at the first one. The rules:
+
+- names: owners, clusters, pools and pipelines follow ``naming``; topics follow the
+  ``<contract>.<domain>.<dataset>`` rule;
+- references resolve: owners, ``pool.cluster``, ``pipeline.pool``, ``mirror.source_cluster``;
+- classes: a pipeline's ``class`` equals its pool's; a pool's cluster serves its class;
+  a ``replay`` pipeline never runs on a ``live`` pool;
+- kinds: a source writes and reads nothing; a sink and a replay read; a replay writes;
+  a mirror reads and writes nothing itself; only sources write ``raw.`` topics (sinks
+  never do);
+- topics: one writer pipeline per topic; a topic lives on the cluster of its writer's
+  pool; a pipeline reads only topics present on its pool's cluster; data crosses
+  clusters only through a ``mirror`` pipeline, which copies topics from its
+  ``source_cluster`` (≠ its pool's cluster) onto its pool's cluster **under the same
+  name**; a topic is copied into a cluster at most once and never into its origin;
+- connectors: no ``connector.class``/``tasks.max`` in ``config`` (use ``class`` and
+  ``tasks_max``), no key both in ``config`` and ``secrets``, ``topics``/``topic`` in
+  ``config`` name declared topics, no ``topics.regex`` (grants are per topic);
+- classes are consistent: ``min_insync_replicas <= replication_factor``,
+  ``retention_min <= retention <= retention_max``, replay window start before end, each
+  class's replication factor fits the brokers of every cluster serving it; a topic's
+  ``retention`` and a pipeline's ``quota`` stay within their class;
+- clusters: ``automq`` needs ``storage`` and a ``strimzi`` deploy; ``kafka`` has no
+  ``storage``; a ``dedicated`` cluster serves one class;
+- placement: a ``local`` network goes with the ``local`` environment, ``local`` deploys
+  and ``local`` runtimes, any other network with none of them; local ports are unique.
+
+``unchecked`` names entries that failed shape validation: references to them are not
+reported again, and unresolved reads are not reported when a pipeline is unchecked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bulkheads.spec.errors import MISSING, Path, Problem, did_you_mean, one_of
+from bulkheads.spec.model import (
+    ClassSettings,
+    LocalDeploy,
+    LocalNetwork,
+    LocalRuntime,
+    MirrorPipeline,
+    PlatformSpec,
+    ReplayClassSettings,
+    StrimziDeploy,
+)
+from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
+from bulkheads.spec.units import format_byte_size, format_duration
+
+MANAGED_CONFIG_KEYS = {"connector.class": "class", "tasks.max": "tasks_max"}
+
+
+def check_doctrine(
+    spec: PlatformSpec, unchecked: Mapping[str, set[str]] | None = None
+) -> list[Problem]:
+    """Every doctrine problem of ``spec`` (empty when it is sound)."""
+    return _Checker(spec, unchecked or {}).run()
+
+
+class _Checker:
+    def __init__(self, spec: PlatformSpec, unchecked: Mapping[str, set[str]]) -> None:
+        self.spec = spec
+        self.unchecked = unchecked
+        self.problems: list[Problem] = []
+
+    def run(self) -> list[Problem]:
+        self._names()
+        self._classes()
+        self._clusters()
+        self._placement()
+        self._pools()
+        self._pipelines()
+        self._topics()
+        return self.problems
+
+    def add(self, path: Path, message: str, fix: str, value: Any = MISSING) -> None:
+        self.problems.append(Problem(path, message, fix, value))
+
+    def _resolves(self, section: str, name: str, path: Path, known: Iterable[str]) -> bool:
+        """Whether ``name`` names an entry of ``section``; reports it when it does not."""
+        known = list(known)
+        if name in known:
+            return True
+        if name not in self.unchecked.get(section, set()):
+            noun = {"owners": "owner", "clusters": "cluster", "pools": "pool"}[section]
+            self.add(path, f"no {noun} of that name", did_you_mean(name, known), name)
+        return False
+
+    # --- names and classes ---------------------------------------------------------
+
+    def _names(self) -> None:
+        for section in ("owners", "clusters", "pools", "pipelines"):
+            for name in getattr(self.spec, section):
+                why = name_problem(name)
+                if why:
+                    self.add((section, name), why, f"rename it, e.g. {suggest_name(name)!r}", name)
+
+    def _classes(self) -> None:
+        for class_name in ("live", "derived", "replay"):
+            settings: ClassSettings = getattr(self.spec.classes, class_name)
+            path: Path = ("classes", class_name)
+            if settings.min_insync_replicas > settings.replication_factor:
+                self.add(
+                    (*path, "min_insync_replicas"),
+                    f"exceeds replication_factor {settings.replication_factor}",
+                    "set min_insync_replicas at most replication_factor",
+                    settings.min_insync_replicas,
+                )
+            if not settings.retention_min <= settings.retention <= settings.retention_max:
+                self.add(
+                    (*path, "retention"),
+                    f"outside the class bounds {format_duration(settings.retention_min)}"
+                    f"..{format_duration(settings.retention_max)}",
+                    "keep retention_min <= retention <= retention_max",
+                    format_duration(settings.retention),
+                )
+            if isinstance(settings, ReplayClassSettings):
+                start, end = settings.window.split("-")
+                if start >= end:
+                    self.add(
+                        (*path, "window"),
+                        "the window ends before it starts",
+                        "write start-end within one UTC day, e.g. 01:00-05:00",
+                        settings.window,
+                    )
+
+    # --- clusters and placement ----------------------------------------------------
+
+    def _clusters(self) -> None:
+        for name, cluster in self.spec.clusters.items():
+            path: Path = ("clusters", name)
+            self._resolves("owners", cluster.owner, (*path, "owner"), self.spec.owners)
+            if len(set(cluster.serves)) != len(cluster.serves):
+                self.add(
+                    (*path, "serves"), "lists a class twice", "list each class once", cluster.serves
+                )
+            if cluster.tenancy == "dedicated" and len(set(cluster.serves)) > 1:
+                self.add(
+                    (*path, "serves"),
+                    "a dedicated cluster serves one class",
+                    "serve one class, or make the cluster tenancy: shared",
+                    cluster.serves,
+                )
+            if cluster.engine == "automq":
+                if cluster.storage is None:
+                    self.add(
+                        (*path, "storage"),
+                        "AutoMQ keeps its data in object storage",
+                        "add storage: {bucket_prefix: <name>}",
+                    )
+                if not isinstance(cluster.deploy, StrimziDeploy):
+                    self.add(
+                        (*path, "deploy", "kind"),
+                        "AutoMQ runs under Strimzi only",
+                        "use deploy: {kind: strimzi}, or engine: kafka",
+                        cluster.deploy.kind,
+                    )
+            elif cluster.storage is not None:
+                self.add(
+                    (*path, "storage"),
+                    "only engine automq uses object storage",
+                    "remove storage, or use engine: automq",
+                )
+            for class_name in sorted(set(cluster.serves)):
+                factor = self.spec.classes.get(class_name).replication_factor
+                if factor > cluster.deploy.brokers:
+                    self.add(
+                        (*path, "deploy", "brokers"),
+                        f"fewer brokers than the replication_factor {factor} of class {class_name}",
+                        f"add brokers, or set classes.{class_name}.replication_factor "
+                        f"(and min_insync_replicas) to at most {cluster.deploy.brokers}",
+                        cluster.deploy.brokers,
+                    )
+
+    def _placement(self) -> None:
+        local = isinstance(self.spec.network, LocalNetwork)
+        if local != (self.spec.environment == "local"):
+            fix = "use network: {kind: local}" if not local else "use environment: local"
+            self.add(
+                ("environment",),
+                f"does not fit network kind {self.spec.network.kind!r}",
+                fix,
+                self.spec.environment,
+            )
+        fit = "local" if local else "not local"
+        for name, cluster in self.spec.clusters.items():
+            if isinstance(cluster.deploy, LocalDeploy) != local:
+                self.add(
+                    ("clusters", name, "deploy", "kind"),
+                    f"does not fit network kind {self.spec.network.kind!r} ({fit})",
+                    "use deploy kind local on a local network, strimzi or msk on aws",
+                    cluster.deploy.kind,
+                )
+        for name, pool in self.spec.pools.items():
+            if isinstance(pool.runtime, LocalRuntime) != local:
+                self.add(
+                    ("pools", name, "runtime", "kind"),
+                    f"does not fit network kind {self.spec.network.kind!r} ({fit})",
+                    "use runtime kind local on a local network, kubernetes on aws",
+                    pool.runtime.kind,
+                )
+        self._local_ports()
+
+    def _local_ports(self) -> None:
+        taken: dict[int, Path] = {}
+        claims: list[tuple[int, Path]] = []
+        for name, cluster in self.spec.clusters.items():
+            if isinstance(cluster.deploy, LocalDeploy):
+                claims.append((cluster.deploy.port, ("clusters", name, "deploy", "bootstrap")))
+        for name, pool in self.spec.pools.items():
+            if isinstance(pool.runtime, LocalRuntime):
+                claims.append((pool.runtime.rest_port, ("pools", name, "runtime", "rest_port")))
+        for port, path in claims:
+            if port in taken:
+                owner = ".".join(str(part) for part in taken[port][:2])
+                self.add(path, f"port {port} is already used by {owner}", "pick a free port", port)
+            else:
+                taken[port] = path
+
+    # --- pools and pipelines -------------------------------------------------------
+
+    def _pools(self) -> None:
+        for name, pool in self.spec.pools.items():
+            path: Path = ("pools", name)
+            self._resolves("owners", pool.owner, (*path, "owner"), self.spec.owners)
+            if not self._resolves("clusters", pool.cluster, (*path, "cluster"), self.spec.clusters):
+                continue
+            serves = self.spec.clusters[pool.cluster].serves
+            if pool.workload_class not in serves:
+                self.add(
+                    (*path, "class"),
+                    f"cluster {pool.cluster!r} does not serve this class "
+                    f"(serves: {', '.join(serves)})",
+                    f"add {pool.workload_class} to clusters.{pool.cluster}.serves, "
+                    "or put the pool on a cluster that serves it",
+                    pool.workload_class,
+                )
+
+    def _pipelines(self) -> None:
+        for name, pipeline in self.spec.pipelines.items():
+            path: Path = ("pipelines", name)
+            self._resolves("owners", pipeline.owner, (*path, "owner"), self.spec.owners)
+            self._kind_shape(name)
+            self._topic_names(name)
+            self._connector(name)
+            if not self._resolves("pools", pipeline.pool, (*path, "pool"), self.spec.pools):
+                continue
+            pool = self.spec.pools[pipeline.pool]
+            if pipeline.workload_class and pipeline.workload_class != pool.workload_class:
+                self.add(
+                    (*path, "class"),
+                    f"pool {pipeline.pool!r} runs class {pool.workload_class}",
+                    "remove class (it comes from the pool), "
+                    f"or use a {pipeline.workload_class} pool",
+                    pipeline.workload_class,
+                )
+            if pipeline.kind == "replay" and pool.workload_class == "live":
+                replay_pools = [
+                    n for n, p in self.spec.pools.items() if p.workload_class == "replay"
+                ]
+                self.add(
+                    (*path, "pool"),
+                    "a replay never runs on a live pool",
+                    f"run it on a replay pool ({one_of(replay_pools)})",
+                    pipeline.pool,
+                )
+            if isinstance(pipeline, MirrorPipeline):
+                self._mirror_source(name, pipeline, pool.cluster)
+            self._class_bounds(name)
+
+    def _mirror_source(self, name: str, pipeline: MirrorPipeline, target: str) -> None:
+        path: Path = ("pipelines", name, "source_cluster")
+        if not self._resolves("clusters", pipeline.source_cluster, path, self.spec.clusters):
+            return
+        if pipeline.source_cluster == target:
+            others = [c for c in self.spec.clusters if c != target]
+            self.add(
+                path,
+                f"a mirror copies from another cluster than its pool's ({target!r})",
+                one_of(others),
+                pipeline.source_cluster,
+            )
+
+    def _kind_shape(self, name: str) -> None:
+        pipeline = self.spec.pipelines[name]
+        path: Path = ("pipelines", name)
+        kind = pipeline.kind
+        if kind == "source" and pipeline.reads:
+            self.add(
+                (*path, "reads"),
+                "a source reads an external system, not topics",
+                "remove reads, or make it a sink or a replay",
+                pipeline.reads,
+            )
+        if kind in ("source", "replay") and not pipeline.writes:
+            self.add(
+                (*path, "writes"),
+                f"a {kind} pipeline writes at least one topic",
+                "add writes: [{topic: <contract>.<domain>.<dataset>}]",
+            )
+        if kind in ("sink", "replay", "mirror") and not pipeline.reads:
+            self.add(
+                (*path, "reads"),
+                f"a {kind} pipeline reads at least one topic",
+                "add reads: [<topic>]",
+            )
+        if kind == "mirror" and pipeline.writes:
+            self.add(
+                (*path, "writes"),
+                "a mirror writes the topics it reads, under the same name",
+                "remove writes",
+                [w.topic for w in pipeline.writes],
+            )
+        if kind in ("sink", "replay"):
+            for index, write in enumerate(pipeline.writes):
+                if topic_contract(write.topic) == "raw":
+                    self.add(
+                        (*path, "writes", index, "topic"),
+                        f"a {kind} never writes raw. topics (raw is what sources capture)",
+                        "write a derived. or delivery. topic",
+                        write.topic,
+                    )
+
+    def _topic_names(self, name: str) -> None:
+        pipeline = self.spec.pipelines[name]
+        named: list[tuple[Path, str]] = [
+            (("pipelines", name, "writes", i, "topic"), w.topic)
+            for i, w in enumerate(pipeline.writes)
+        ]
+        named += [
+            (("pipelines", name, "reads", i), topic) for i, topic in enumerate(pipeline.reads)
+        ]
+        seen: set[str] = set()
+        for path, topic in named:
+            why = topic_problem(topic)
+            if why:
+                self.add(path, why, "name it like raw.payments.transactions", topic)
+            if topic in seen:
+                self.add(path, "listed twice in this pipeline", "list each topic once", topic)
+            seen.add(topic)
+
+    def _connector(self, name: str) -> None:
+        pipeline = self.spec.pipelines[name]
+        connector = pipeline.connector
+        path: Path = ("pipelines", name, "connector")
+        for key, field in MANAGED_CONFIG_KEYS.items():
+            if key in connector.config:
+                self.add(
+                    (*path, "config", key),
+                    f"set by connector.{field}",
+                    f"remove it and set connector.{field}",
+                    connector.config[key],
+                )
+        for key in sorted(set(connector.config) & set(connector.secrets)):
+            self.add(
+                (*path, "secrets", key),
+                "also set in config",
+                "keep a secret value in secrets only",
+                connector.secrets[key],
+            )
+        if "topics.regex" in connector.config:
+            self.add(
+                (*path, "config", "topics.regex"),
+                "access is granted per declared topic",
+                "list the topics in reads and remove topics.regex",
+                connector.config["topics.regex"],
+            )
+        declared = set(pipeline.reads) | set(pipeline.written_topics)
+        for key in ("topics", "topic"):
+            if key not in connector.config:
+                continue
+            named = [t.strip() for t in connector.config[key].split(",") if t.strip()]
+            undeclared = [t for t in named if t not in declared]
+            if undeclared:
+                self.add(
+                    (*path, "config", key),
+                    f"names topics the pipeline does not declare: {', '.join(undeclared)}",
+                    "declare them in reads/writes, or name only declared topics",
+                    connector.config[key],
+                )
+
+    def _class_bounds(self, name: str) -> None:
+        pipeline = self.spec.pipelines[name]
+        class_name = self.spec.class_of(name)
+        settings = self.spec.classes.get(class_name)
+        for index, write in enumerate(pipeline.writes):
+            if write.retention is not None and not (
+                settings.retention_min <= write.retention <= settings.retention_max
+            ):
+                self.add(
+                    ("pipelines", name, "writes", index, "retention"),
+                    f"outside the {class_name} class bounds "
+                    f"{format_duration(settings.retention_min)}..{format_duration(settings.retention_max)}",
+                    f"use a retention within the bounds, or change classes.{class_name}",
+                    format_duration(write.retention),
+                )
+        if pipeline.quota is None:
+            return
+        limits = settings.quota.model_dump()
+        for key, value in pipeline.quota.model_dump(exclude_none=True).items():
+            if value > limits[key]:
+                shown = format_byte_size(limits[key]) if key.endswith("byte_rate") else limits[key]
+                given = format_byte_size(value) if key.endswith("byte_rate") else value
+                self.add(
+                    ("pipelines", name, "quota", key),
+                    f"above the {class_name} class limit {shown}",
+                    f"use at most {shown}, or raise classes.{class_name}.quota.{key}",
+                    given,
+                )
+
+    # --- topics across pipelines and clusters --------------------------------------
+
+    def _topics(self) -> None:
+        spec = self.spec
+        placed = {
+            name: spec.pools[p.pool].cluster
+            for name, p in spec.pipelines.items()
+            if p.pool in spec.pools and spec.pools[p.pool].cluster in spec.clusters
+        }
+        writer: dict[str, str] = {}
+        present: dict[str, set[str]] = defaultdict(set)  # cluster -> topics
+        origin: dict[str, str] = {}  # topic -> cluster of its writer
+        for name, pipeline in spec.pipelines.items():
+            for index, write in enumerate(pipeline.writes):
+                if write.topic in writer:
+                    self.add(
+                        ("pipelines", name, "writes", index, "topic"),
+                        f"already written by pipeline {writer[write.topic]!r}",
+                        "every topic has one writer: read it, or write another topic",
+                        write.topic,
+                    )
+                    continue
+                writer[write.topic] = name
+                if name in placed and not isinstance(pipeline, MirrorPipeline):
+                    origin[write.topic] = placed[name]
+                    present[placed[name]].add(write.topic)
+        mirrors = {
+            name: pipeline
+            for name, pipeline in spec.pipelines.items()
+            if isinstance(pipeline, MirrorPipeline)
+            and name in placed
+            and pipeline.source_cluster in spec.clusters
+            and pipeline.source_cluster != placed[name]
+        }
+        copied: dict[tuple[str, str], str] = {}  # (cluster, topic) -> mirror
+        changed = True
+        while changed:
+            changed = False
+            for name, mirror in mirrors.items():
+                for topic in mirror.reads:
+                    key = (placed[name], topic)
+                    if topic in present[mirror.source_cluster] and key not in copied:
+                        if topic not in present[placed[name]]:
+                            present[placed[name]].add(topic)
+                        copied[key] = name
+                        changed = True
+        self._mirror_conflicts(mirrors, placed, origin, copied)
+        for name, pipeline in spec.pipelines.items():
+            if name not in placed:
+                continue
+            cluster = mirrors[name].source_cluster if name in mirrors else placed[name]
+            if isinstance(pipeline, MirrorPipeline) and name not in mirrors:
+                continue
+            for index, topic in enumerate(pipeline.reads):
+                if topic not in present[cluster] and topic_problem(topic) is None:
+                    self._unreadable(name, index, topic, cluster, present)
+
+    def _mirror_conflicts(
+        self,
+        mirrors: Mapping[str, MirrorPipeline],
+        placed: Mapping[str, str],
+        origin: Mapping[str, str],
+        copied: Mapping[tuple[str, str], str],
+    ) -> None:
+        for name, mirror in mirrors.items():
+            target = placed[name]
+            for index, topic in enumerate(mirror.reads):
+                path: Path = ("pipelines", name, "reads", index)
+                if origin.get(topic) == target:
+                    self.add(
+                        path,
+                        f"already written on cluster {target!r} by pipeline(s) there",
+                        "a mirror never copies a topic back to its origin; remove it",
+                        topic,
+                    )
+                elif copied.get((target, topic), name) != name:
+                    self.add(
+                        path,
+                        f"already copied to cluster {target!r} by mirror "
+                        f"{copied[(target, topic)]!r}",
+                        "mirror each topic into a cluster once; remove it",
+                        topic,
+                    )
+
+    def _unreadable(
+        self, name: str, index: int, topic: str, cluster: str, present: Mapping[str, set[str]]
+    ) -> None:
+        path: Path = ("pipelines", name, "reads", index)
+        elsewhere = sorted(c for c, topics in present.items() if topic in topics)
+        if elsewhere:
+            self.add(
+                path,
+                f"lives on cluster {', '.join(elsewhere)}, not on {cluster!r}",
+                f"declare a mirror pipeline from {elsewhere[0]!r} on a pool of {cluster!r}",
+                topic,
+            )
+        elif not self.unchecked.get("pipelines"):
+            known = sorted(set().union(*present.values())) if present else []
+            hint = did_you_mean(topic, known)
+            if not hint.startswith("did you mean"):
+                hint = "declare the pipeline that writes it"
+            self.add(path, "no pipeline writes this topic", hint, topic)

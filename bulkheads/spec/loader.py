@@ -1,0 +1,203 @@
+"""Load a PlatformSpec from a stack file or a mapping, reporting every problem at once.
+
+``load_platform(path)`` reads ``config: bulkheads:platform`` from ``stacks/Pulumi.<env>.yaml``
+and keeps YAML line numbers for messages; ``platform_from_mapping(data, source=...)`` takes
+the value itself (the Pulumi program reads it through ``pulumi.Config``). Both raise
+``SpecError`` listing every problem: shape errors (types, unknown or missing keys) and
+doctrine errors (``doctrine.check_doctrine``). When an entry has shape errors, the
+doctrine is still checked for the remaining entries.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bulkheads.spec.doctrine import check_doctrine
+from bulkheads.spec.errors import Path, Problem, SpecError
+from bulkheads.spec.model import PlatformSpec
+from bulkheads.spec.shape_errors import problems_from_validation
+
+CONFIG_KEY = "bulkheads:platform"
+ENTRY_SECTIONS = ("owners", "clusters", "pools", "pipelines")
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_platform(path: str | FilePath) -> PlatformSpec:
+    """Read and validate the spec in a stack file; raise SpecError with every problem."""
+    source = str(path)
+    try:
+        text = FilePath(path).read_text(encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SpecError(
+            [
+                Problem(
+                    (),
+                    f"cannot read the file ({reason})",
+                    "pass a stack file such as stacks/Pulumi.local.yaml",
+                    file=source,
+                )
+            ]
+        ) from None
+    document, lines = _parse(text, source)
+    data = _platform_value(document, lines, source)
+    return platform_from_mapping(data, source=source, lines=lines)
+
+
+def platform_from_mapping(
+    data: Any, source: str = "<config>", lines: Mapping[Path, int] | None = None
+) -> PlatformSpec:
+    """Validate the value of ``bulkheads:platform``; raise SpecError with every problem.
+
+    ``lines`` maps spec paths to YAML line numbers (``load_platform`` provides them).
+    """
+    lines = lines or {}
+    try:
+        spec = PlatformSpec.model_validate(data)
+    except ValidationError as error:
+        problems = problems_from_validation(error, data, PlatformSpec)
+        problems += _doctrine_of_valid_entries(data, problems)
+        raise SpecError(_located(problems, source, lines)) from None
+    problems = check_doctrine(spec)
+    if problems:
+        raise SpecError(_located(problems, source, lines))
+    return spec
+
+
+def _doctrine_of_valid_entries(data: Any, shape_problems: list[Problem]) -> list[Problem]:
+    """Doctrine problems among the entries that passed shape validation."""
+    if not isinstance(data, dict):
+        return []
+    broken: dict[str, set[str]] = {section: set() for section in ENTRY_SECTIONS}
+    for problem in shape_problems:
+        section = problem.path[0] if problem.path else None
+        if section in broken and len(problem.path) >= 2:
+            broken[str(section)].add(str(problem.path[1]))
+        else:
+            return []  # a top-level setting is broken: the doctrine cannot be judged
+    salvaged = dict(data)
+    for section, names in broken.items():
+        if names and isinstance(data.get(section), dict):
+            salvaged[section] = {k: v for k, v in data[section].items() if k not in names}
+    try:
+        spec = PlatformSpec.model_validate(salvaged)
+    except ValidationError:
+        return []
+    return check_doctrine(spec, unchecked=broken)
+
+
+def _located(problems: list[Problem], source: str, lines: Mapping[Path, int]) -> list[Problem]:
+    located = [problem.located(source, _line_of(problem.path, lines)) for problem in problems]
+    return sorted(located, key=lambda p: (p.line or 0, [str(part) for part in p.path]))
+
+
+def _line_of(path: Path, lines: Mapping[Path, int]) -> int | None:
+    for end in range(len(path), -1, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
+
+
+# --- YAML with line numbers ----------------------------------------------------------
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[Path, int]]:
+    """The YAML document and the line of every key/item (relative to the spec value)."""
+    try:
+        loader = _SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            document = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise SpecError(
+            [
+                Problem(
+                    (),
+                    f"invalid YAML: {error.problem}",
+                    "fix the YAML syntax on this line",
+                    file=source,
+                    line=mark.line + 1 if mark else None,
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise SpecError(
+            [Problem((), f"invalid YAML: {error}", "fix the YAML syntax", file=source)]
+        ) from None
+    lines: dict[Path, int] = {}
+    duplicates: list[Problem] = []
+    if node is not None:
+        _index(node, (), lines, duplicates)
+    if duplicates:
+        raise SpecError([p.located(source, p.line) for p in duplicates])
+    return document, lines
+
+
+def _index(node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list[Problem]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = (*path, key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                duplicates.append(
+                    Problem(
+                        _spec_path(child),
+                        "duplicate key (names are unique)",
+                        "rename or remove one of them",
+                        key,
+                        line=line,
+                    )
+                )
+            seen.add(key)
+            lines.setdefault(_spec_path(child), line)
+            _index(value_node, child, lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines.setdefault(_spec_path(child), item.start_mark.line + 1)
+            _index(item, child, lines, duplicates)
+
+
+def _spec_path(path: Path) -> Path:
+    """File path -> spec path: drops the ``config``/``bulkheads:platform`` prefix."""
+    if path[:2] == ("config", CONFIG_KEY):
+        return path[2:]
+    return ("<file>", *path)
+
+
+def _platform_value(document: Any, lines: Mapping[Path, int], source: str) -> Any:
+    config = document.get("config") if isinstance(document, dict) else None
+    if not isinstance(config, dict):
+        raise SpecError(
+            [
+                Problem(
+                    (),
+                    "no top-level config: mapping",
+                    f"put the spec under config: {CONFIG_KEY}:",
+                    file=source,
+                )
+            ]
+        )
+    if CONFIG_KEY not in config:
+        close = difflib.get_close_matches(CONFIG_KEY, [str(k) for k in config], n=1)
+        fix = (
+            f"rename {close[0]!r} to {CONFIG_KEY}" if close else f"add {CONFIG_KEY}: under config:"
+        )
+        line = lines.get(("<file>", "config"))
+        raise SpecError(
+            [Problem((), f"config has no {CONFIG_KEY} key", fix, file=source, line=line)]
+        )
+    return config[CONFIG_KEY]
