@@ -1,0 +1,113 @@
+"""Runs the Pulumi engine for this project, offline and self-contained.
+
+Everything lives under the project's state directory (default ``.state/``, or
+``$BULKHEADS_STATE_DIR``): ``pulumi/home`` (``PULUMI_HOME``, plugins) and
+``pulumi/backend`` (a ``file://`` backend). The user's ``~/.pulumi`` is never touched.
+The toolchain comes from ``toolchain/build.sh`` (cached per version). Secrets of the
+``local`` stack use the passphrase ``$PULUMI_CONFIG_PASSPHRASE`` (default
+``bulkheads-local``, matching the salt committed in ``stacks/Pulumi.local.yaml``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+KAFKA_PROVIDER_VERSION = "3.13.0"
+LOCAL_PASSPHRASE = "bulkheads-local"
+
+
+def state_dir() -> Path:
+    """The project's state directory: ``$BULKHEADS_STATE_DIR`` or ``<project>/.state``."""
+    return Path(os.environ.get("BULKHEADS_STATE_DIR", PROJECT_ROOT / ".state")).resolve()
+
+
+def cache_dir() -> Path:
+    """Where heavy builds are cached: ``$BULKHEADS_CACHE`` or ``~/.cache/bulkheads``."""
+    return Path(os.environ.get("BULKHEADS_CACHE", Path.home() / ".cache" / "bulkheads"))
+
+
+class EngineError(RuntimeError):
+    """A Pulumi command failed; the message carries its output tail."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A configured Pulumi CLI: ``Engine.ensure()`` builds/installs what is missing."""
+
+    bin_dir: Path
+    home: Path
+    backend: Path
+
+    @classmethod
+    def ensure(cls) -> Engine:
+        """Build the toolchain if needed, install the kafka plugin, prepare the backend."""
+        build = subprocess.run(
+            ["bash", str(PROJECT_ROOT / "toolchain" / "build.sh")],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if build.returncode != 0:
+            raise EngineError("toolchain build failed (see the lines above)")
+        pulumi_state = state_dir() / "pulumi"
+        engine = cls(
+            bin_dir=Path(build.stdout.strip().splitlines()[-1]),
+            home=pulumi_state / "home",
+            backend=pulumi_state / "backend",
+        )
+        engine.backend.mkdir(parents=True, exist_ok=True)
+        engine._install_kafka_plugin()
+        return engine
+
+    def env(self) -> dict[str, str]:
+        """The environment every pulumi command of this project runs with."""
+        env = dict(os.environ)
+        env.update(
+            PATH=f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}",
+            PULUMI_HOME=str(self.home),
+            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+            PULUMI_DIY_BACKEND_NO_LEGACY_WARNING="true",
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="true",
+        )
+        env.setdefault("PULUMI_CONFIG_PASSPHRASE", LOCAL_PASSPHRASE)
+        return env
+
+    def run(
+        self, *args: str, capture: bool = False, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``pulumi ARGS`` in the project root; stream output unless ``capture``."""
+        proc = subprocess.run(
+            [str(self.bin_dir / "pulumi"), *args, "--non-interactive"],
+            cwd=PROJECT_ROOT,
+            env=self.env(),
+            text=True,
+            stdout=subprocess.PIPE if capture else None,
+            stderr=subprocess.STDOUT if capture else None,
+            check=False,
+        )
+        if check and proc.returncode != 0:
+            tail = "\n".join((proc.stdout or "").splitlines()[-40:])
+            raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{tail}")
+        return proc
+
+    def select_stack(self, stack: str) -> None:
+        """Select ``stack``, creating it in the local backend on first use."""
+        self.run("stack", "select", "--create", stack, capture=True)
+
+    def _install_kafka_plugin(self) -> None:
+        plugin_dir = self.home / "plugins" / f"resource-kafka-v{KAFKA_PROVIDER_VERSION}"
+        if (plugin_dir / "pulumi-resource-kafka").exists():
+            return
+        binary = cache_dir() / f"pulumi-kafka-{KAFKA_PROVIDER_VERSION}" / "pulumi-resource-kafka"
+        print(f"[toolchain] installing kafka provider plugin into {self.home}", file=sys.stderr)
+        self.run(
+            "plugin", "install", "resource", "kafka", KAFKA_PROVIDER_VERSION,
+            "--file", str(binary), capture=True,
+        )

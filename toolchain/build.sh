@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the Pulumi engine pieces bulkheads runs on, from the Go module proxy, and caches
+# them outside the repo keyed by version (a warm machine skips every step):
+#   $BULKHEADS_CACHE/pulumi-<v>/bin/        pulumi CLI, pulumi-language-python (ours),
+#                                           the SDK's exec and dynamic-provider scripts
+#   $BULKHEADS_CACHE/pulumi-kafka-<v>/      pulumi-resource-kafka (our bridge build)
+# A `pulumi` already on PATH at the pinned version is used instead of building the CLI.
+# Prints the bin directory on its last line.
+set -euo pipefail
+
+PULUMI_VERSION=3.274.1
+KAFKA_PROVIDER_VERSION=3.13.0
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${BULKHEADS_CACHE:-$HOME/.cache/bulkheads}
+bin=$cache/pulumi-$PULUMI_VERSION/bin
+kafka_dir=$cache/pulumi-kafka-$KAFKA_PROVIDER_VERSION
+mkdir -p "$bin" "$kafka_dir"
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+
+step() { printf '[toolchain] %s\n' "$*" >&2; }
+
+timed_build() { # label, module dir, output, ldflags, package
+  local start=$SECONDS
+  step "building $1 (first run only; several minutes on 2 cores)..."
+  (cd "$2" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$4" -o "$3.tmp" "$5")
+  mv "$3.tmp" "$3"
+  step "built $1 in $((SECONDS - start))s"
+}
+
+on_path=$(command -v pulumi || true)
+if [[ -n "$on_path" && "$on_path" != "$bin/pulumi" ]] &&
+   [[ "$("$on_path" version 2>/dev/null)" == "v$PULUMI_VERSION" ]]; then
+  step "using pulumi v$PULUMI_VERSION from $on_path"
+  ln -sf "$on_path" "$bin/pulumi"
+elif [[ ! -x "$bin/pulumi" ]]; then
+  timed_build "pulumi CLI v$PULUMI_VERSION" "$here/pulumi-cli" "$bin/pulumi" \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+else
+  step "pulumi CLI v$PULUMI_VERSION cached"
+fi
+
+if [[ ! -x "$bin/pulumi-language-python" ]]; then
+  timed_build "python language host" "$here/language-python" "$bin/pulumi-language-python" \
+    "-s -w -X main.version=$PULUMI_VERSION" .
+fi
+if [[ ! -x "$bin/pulumi-resource-pulumi-python" ]]; then
+  sdk=$(cd "$here/language-python" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
+  install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$bin/"
+  install -m 0755 "$sdk/python/dist/pulumi-resource-pulumi-python" "$bin/"
+fi
+
+if [[ ! -x "$kafka_dir/pulumi-resource-kafka" ]]; then
+  timed_build "kafka provider v$KAFKA_PROVIDER_VERSION" "$here/kafka-provider" \
+    "$kafka_dir/pulumi-resource-kafka" "-s -w -X main.version=$KAFKA_PROVIDER_VERSION" .
+else
+  step "kafka provider v$KAFKA_PROVIDER_VERSION cached"
+fi
+echo "$bin"
