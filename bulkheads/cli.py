@@ -1,7 +1,8 @@
 """The ``bulkheads`` command line.
 
 Each verb group lives beside the layer it serves and registers itself here:
-``validate``/``show`` (spec), ``local`` (the embedded platform). A user mistake
+``validate``/``show`` (spec), ``local`` (the embedded platform), ``up``/``preview``
+(the main job). A user mistake
 prints a readable message and exits 2; no traceback.
 """
 
@@ -15,10 +16,11 @@ Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg
 
 
 def _registrars() -> list[Register]:
+    from bulkheads import main_job
     from bulkheads.local import commands as local_commands
     from bulkheads.spec import commands as spec_commands
 
-    return [spec_commands.register, local_commands.register]
+    return [spec_commands.register, local_commands.register, main_job.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

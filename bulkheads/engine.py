@@ -1,8 +1,8 @@
 """Runs the Pulumi engine for this project, offline and self-contained.
 
-Everything lives under the project's state directory (default ``.state/``, or
-``$BULKHEADS_STATE_DIR``): ``pulumi/home`` (``PULUMI_HOME``, plugins) and
-``pulumi/backend`` (a ``file://`` backend). The user's ``~/.pulumi`` is never touched.
+Everything lives under ``$BULKHEADS_PULUMI_DIR`` (default ``<project>/.state/pulumi``):
+``home`` (``PULUMI_HOME``, plugins) and ``backend`` (a ``file://`` backend). The user's
+``~/.pulumi`` is never touched.
 The toolchain comes from ``toolchain/build.sh`` (cached per version). Secrets of the
 ``local`` stack use the passphrase ``$PULUMI_CONFIG_PASSPHRASE`` (default
 ``bulkheads-local``, matching the salt committed in ``stacks/Pulumi.local.yaml``).
@@ -16,19 +16,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bulkheads.local.paths import PROJECT_ROOT, default_cache_dir
+
 KAFKA_PROVIDER_VERSION = "3.13.0"
 LOCAL_PASSPHRASE = "bulkheads-local"
 
 
-def state_dir() -> Path:
-    """The project's state directory: ``$BULKHEADS_STATE_DIR`` or ``<project>/.state``."""
-    return Path(os.environ.get("BULKHEADS_STATE_DIR", PROJECT_ROOT / ".state")).resolve()
-
-
-def cache_dir() -> Path:
-    """Where heavy builds are cached: ``$BULKHEADS_CACHE`` or ``~/.cache/bulkheads``."""
-    return Path(os.environ.get("BULKHEADS_CACHE", Path.home() / ".cache" / "bulkheads"))
+def pulumi_dir() -> Path:
+    """The engine's state: ``$BULKHEADS_PULUMI_DIR`` or ``<project>/.state/pulumi``."""
+    return Path(os.environ.get("BULKHEADS_PULUMI_DIR", PROJECT_ROOT / ".state" / "pulumi"))
 
 
 class EngineError(RuntimeError):
@@ -54,7 +50,7 @@ class Engine:
         )
         if build.returncode != 0:
             raise EngineError("toolchain build failed (see the lines above)")
-        pulumi_state = state_dir() / "pulumi"
+        pulumi_state = pulumi_dir().resolve()
         engine = cls(
             bin_dir=Path(build.stdout.strip().splitlines()[-1]),
             home=pulumi_state / "home",
@@ -105,9 +101,17 @@ class Engine:
         plugin_dir = self.home / "plugins" / f"resource-kafka-v{KAFKA_PROVIDER_VERSION}"
         if (plugin_dir / "pulumi-resource-kafka").exists():
             return
-        binary = cache_dir() / f"pulumi-kafka-{KAFKA_PROVIDER_VERSION}" / "pulumi-resource-kafka"
+        binary = (
+            default_cache_dir() / f"pulumi-kafka-{KAFKA_PROVIDER_VERSION}" / "pulumi-resource-kafka"
+        )
         print(f"[toolchain] installing kafka provider plugin into {self.home}", file=sys.stderr)
         self.run(
-            "plugin", "install", "resource", "kafka", KAFKA_PROVIDER_VERSION,
-            "--file", str(binary), capture=True,
+            "plugin",
+            "install",
+            "resource",
+            "kafka",
+            KAFKA_PROVIDER_VERSION,
+            "--file",
+            str(binary),
+            capture=True,
         )
