@@ -1,0 +1,197 @@
+"""The Cluster component: one Kafka cluster, by engine x deployment.
+
+- automq on strimzi: a KMS key, the data/ops/WAL buckets and the brokers' IRSA role
+  (``components.aws_object_storage``), and the Strimzi resources with AutoMQ's
+  object-storage settings (``components.strimzi``);
+- kafka on msk: a KMS key and the MSK cluster (``components.aws_msk``);
+- kafka on strimzi: the Strimzi resources only;
+- local (either engine): no children; records the local bootstrap.
+
+Tenancy, owner, classes and environment go into the props, the AWS tags and the
+Kubernetes labels. The outputs are the bootstrap address, the brokers' security group (aws)
+and a ``KafkaConnection`` from which the ``pulumi_kafka.Provider`` is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from bulkheads.cloud import automq
+from bulkheads.cloud.args import ClusterArgs
+from bulkheads.cloud.tags import boundary_tags
+from components import tokens
+from components.aws_msk import msk_cluster
+from components.aws_object_storage import automq_object_storage
+from components.strimzi import bootstrap_address, kafka_service_account, strimzi_cluster
+
+SCRAM_SHA_512 = "scram-sha512"
+LABEL_PREFIX = "bulkheads.io"
+
+
+@dataclass(frozen=True)
+class ClusterWiring:
+    """What a cluster takes from other resources.
+
+    ``admin_password`` (a secret) for every deploy; ``subnet_ids`` and
+    ``security_group_id`` (the Network's brokers group) for msk; ``kubernetes`` for
+    strimzi (None: the default provider).
+    """
+
+    admin_password: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]] | None = None
+    security_group_id: pulumi.Input[str] | None = None
+    kubernetes: k8s.Provider | None = None
+
+
+@dataclass(frozen=True)
+class KafkaConnection:
+    """Everything the ``pulumi_kafka.Provider`` of a cluster needs.
+
+    ``password`` is a secret output. ``tls_enabled`` is false only for local clusters
+    (SASL_PLAINTEXT on loopback).
+    """
+
+    bootstrap_servers: pulumi.Output[str]
+    username: str
+    password: pulumi.Output[str]
+    tls_enabled: bool
+    sasl_mechanism: str = SCRAM_SHA_512
+
+
+class Cluster(pulumi.ComponentResource):
+    """One Kafka cluster (see the module docstring)."""
+
+    bootstrap_servers: pulumi.Output[str]
+    security_group_id: pulumi.Output[str] | None
+    connection: KafkaConnection
+
+    def __init__(
+        self,
+        name: str,
+        args: ClusterArgs,
+        wiring: ClusterWiring,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            tokens.CLUSTER,
+            name,
+            {
+                "cluster": args.cluster,
+                "engine": args.engine,
+                "tenancy": args.tenancy,
+                "deploy": args.deploy,
+                "serves": list(args.serves),
+                "regulated": args.regulated,
+                "owner": args.owner,
+                "environment": args.environment,
+            },
+            opts,
+        )
+        self.tags = boundary_tags(
+            args.environment,
+            args.owner,
+            args.workload_class,
+            cluster=args.cluster,
+            tenancy=args.tenancy,
+            engine=args.engine,
+            regulated=str(args.regulated).lower(),
+        )
+        self.labels = {
+            "app.kubernetes.io/managed-by": "bulkheads",
+            **{
+                f"{LABEL_PREFIX}/{key}": value
+                for key, value in self.tags.items()
+                if key != "managed-by"
+            },
+        }
+        self.security_group_id = (
+            pulumi.Output.from_input(wiring.security_group_id)
+            if wiring.security_group_id is not None
+            else None
+        )
+        if args.deploy == "local":
+            bootstrap: pulumi.Input[str] = args.local_bootstrap
+        elif args.deploy == "msk":
+            bootstrap = self._build_msk(name, args, wiring)
+        else:
+            bootstrap = self._build_strimzi(name, args, wiring)
+        self.bootstrap_servers = pulumi.Output.from_input(bootstrap)
+        self.connection = KafkaConnection(
+            bootstrap_servers=self.bootstrap_servers,
+            username=args.admin_username,
+            password=pulumi.Output.secret(wiring.admin_password),
+            tls_enabled=args.deploy != "local",
+        )
+        outputs: dict[str, object] = {"bootstrap_servers": self.bootstrap_servers}
+        if self.security_group_id is not None:
+            outputs["security_group_id"] = self.security_group_id
+        self.register_outputs(outputs)
+
+    def _kms_key(self, name: str, args: ClusterArgs) -> aws.kms.Key:
+        return aws.kms.Key(
+            f"{name}-key",
+            description=f"bulkheads {args.environment} cluster {args.cluster}: data at rest",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            tags=self.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _build_msk(self, name: str, args: ClusterArgs, wiring: ClusterWiring) -> pulumi.Output[str]:
+        if wiring.subnet_ids is None or wiring.security_group_id is None:
+            raise ValueError(
+                f"cluster {args.cluster!r}: msk needs subnet_ids and security_group_id"
+            )
+        self.kms_key = self._kms_key(name, args)
+        self.msk = msk_cluster(
+            name,
+            args.cluster,
+            args.environment,
+            args.msk,
+            args.admin_username,
+            wiring.admin_password,
+            wiring.subnet_ids,
+            wiring.security_group_id,
+            self.kms_key,
+            self.tags,
+            self,
+        )
+        return self.msk.bootstrap_brokers_sasl_scram
+
+    def _build_strimzi(self, name: str, args: ClusterArgs, wiring: ClusterWiring) -> str:
+        settings = args.strimzi
+        kafka_config: dict[str, str] = {}
+        broker_role_arn: pulumi.Output[str] | None = None
+        if args.engine == "automq":
+            assert args.storage and args.irsa  # checked by ClusterArgs
+            names = automq.bucket_names(args.storage.bucket_prefix, args.environment)
+            self.kms_key = self._kms_key(name, args)
+            self.object_storage = automq_object_storage(
+                name,
+                names,
+                args.storage,
+                args.irsa,
+                (settings.namespace, kafka_service_account(args.cluster)),
+                self.kms_key,
+                self.tags,
+                self,
+            )
+            kafka_config = automq.automq_storage_config(names, args.storage.region)
+            broker_role_arn = self.object_storage.role.arn
+        self.kafka = strimzi_cluster(
+            name,
+            args.cluster,
+            settings,
+            args.admin_username,
+            wiring.admin_password,
+            self.labels,
+            kafka_config,
+            self,
+            wiring.kubernetes,
+            broker_role_arn,
+        )
+        return bootstrap_address(args.cluster, settings.namespace)

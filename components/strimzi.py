@@ -1,0 +1,160 @@
+"""Strimzi custom resources for a cluster: ``Kafka``, ``KafkaNodePool`` and the admin user.
+
+The cluster runs in KRaft mode with one node pool of combined broker/controller nodes, a
+SCRAM-SHA-512 listener over TLS (``SCRAM_TLS_PORT``) and the simple authorizer with the
+admin as the only super user. The User Operator manages only the admin ``KafkaUser``
+(``STRIMZI_IGNORED_USERS_PATTERN``): every other user and ACL belongs to the data plane,
+and an unfiltered User Operator would delete them. No Topic Operator: topics belong to the
+data plane too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from bulkheads.cloud.args import SCRAM_TLS_PORT, StrimziSettings
+from bulkheads.cloud.broker_config import BASE_BROKER_CONFIG
+from components import tokens
+
+LISTENER_NAME = "scram"
+ADMIN_PASSWORD_KEY = "password"
+
+
+def kafka_service_account(cluster: str) -> str:
+    """The service account Strimzi creates for the brokers of ``cluster``."""
+    return f"{cluster}-kafka"
+
+
+def bootstrap_address(cluster: str, namespace: str) -> str:
+    """The in-cluster bootstrap address of the SCRAM listener."""
+    return f"{cluster}-kafka-bootstrap.{namespace}.svc:{SCRAM_TLS_PORT}"
+
+
+def only_user_pattern(username: str) -> str:
+    """A Java regex matching every user name except ``username``."""
+    return f"^(?!{re.escape(username)}$).*"
+
+
+def strimzi_cluster(
+    name: str,
+    cluster: str,
+    settings: StrimziSettings,
+    admin_username: str,
+    admin_password: pulumi.Input[str],
+    labels: Mapping[str, str],
+    kafka_config: Mapping[str, str],
+    parent: pulumi.Resource,
+    provider: k8s.Provider | None,
+    broker_role_arn: pulumi.Input[str] | None = None,
+) -> k8s.apiextensions.CustomResource:
+    """Create the Kafka CR, its node pool, and the admin Secret + KafkaUser; return the Kafka CR.
+
+    ``broker_role_arn`` annotates the brokers' service account for IRSA.
+    """
+    child = pulumi.ResourceOptions(parent=parent, provider=provider)
+    namespace = settings.namespace
+    strimzi_labels = {**labels, "strimzi.io/cluster": cluster}
+
+    kafka_spec: dict[str, object] = {
+        "version": settings.kafka_version,
+        "listeners": [
+            {
+                "name": LISTENER_NAME,
+                "port": SCRAM_TLS_PORT,
+                "type": "internal",
+                "tls": True,
+                "authentication": {"type": "scram-sha-512"},
+            }
+        ],
+        "authorization": {"type": "simple", "superUsers": [admin_username]},
+        "config": {**BASE_BROKER_CONFIG, **kafka_config},
+    }
+    if settings.image:
+        kafka_spec["image"] = settings.image
+    if broker_role_arn is not None:
+        kafka_spec["template"] = {
+            "serviceAccount": {
+                "metadata": {"annotations": {"eks.amazonaws.com/role-arn": broker_role_arn}}
+            }
+        }
+    kafka = k8s.apiextensions.CustomResource(
+        f"{name}-kafka",
+        api_version=tokens.STRIMZI_API_VERSION,
+        kind="Kafka",
+        metadata={
+            "name": cluster,
+            "namespace": namespace,
+            "labels": dict(labels),
+            "annotations": {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"},
+        },
+        spec={
+            "kafka": kafka_spec,
+            "entityOperator": {
+                "userOperator": {},
+                "template": {
+                    "userOperatorContainer": {
+                        "env": [
+                            {
+                                "name": "STRIMZI_IGNORED_USERS_PATTERN",
+                                "value": only_user_pattern(admin_username),
+                            }
+                        ]
+                    }
+                },
+            },
+        },
+        opts=child,
+    )
+    volume: dict[str, object] = {
+        "id": 0,
+        "type": "persistent-claim",
+        "size": settings.storage_size,
+        "deleteClaim": False,
+        "kraftMetadata": "shared",
+    }
+    if settings.storage_class:
+        volume["class"] = settings.storage_class
+    k8s.apiextensions.CustomResource(
+        f"{name}-nodes",
+        api_version=tokens.STRIMZI_API_VERSION,
+        kind="KafkaNodePool",
+        metadata={"name": f"{cluster}-nodes", "namespace": namespace, "labels": strimzi_labels},
+        spec={
+            "replicas": settings.replicas,
+            "roles": ["controller", "broker"],
+            "storage": {"type": "jbod", "volumes": [volume]},
+        },
+        opts=child,
+    )
+    admin_secret_name = f"{cluster}-admin"
+    secret = k8s.core.v1.Secret(
+        f"{name}-admin",
+        metadata={"name": admin_secret_name, "namespace": namespace, "labels": dict(labels)},
+        string_data={ADMIN_PASSWORD_KEY: admin_password},
+        opts=child,
+    )
+    k8s.apiextensions.CustomResource(
+        f"{name}-admin-user",
+        api_version=tokens.STRIMZI_API_VERSION,
+        kind="KafkaUser",
+        metadata={"name": admin_username, "namespace": namespace, "labels": strimzi_labels},
+        spec={
+            "authentication": {
+                "type": "scram-sha-512",
+                "password": {
+                    "valueFrom": {
+                        "secretKeyRef": {
+                            "name": admin_secret_name,
+                            "key": ADMIN_PASSWORD_KEY,
+                        }
+                    }
+                },
+            }
+        },
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[kafka, secret]),
+    )
+    return kafka

@@ -1,0 +1,139 @@
+"""Pulumi mocks that record every registered resource (type, name, inputs, parent).
+
+``CloudHarness.run(build)`` runs ``build`` under the mocks and returns once every
+registration has finished; ``capture`` stores an output's resolved value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+
+from components import tokens
+
+ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"]
+
+
+@dataclass
+class Registered:
+    """One registered resource."""
+
+    typ: str
+    name: str
+    inputs: dict[str, Any]
+    parent_urn: str
+    urn: str = ""
+
+    @property
+    def parent_type(self) -> str:
+        """The type of the parent (the last segment of its URN's type chain)."""
+        if not self.parent_urn:
+            return ""
+        return self.parent_urn.split("::")[2].split("$")[-1]
+
+    @property
+    def parent_name(self) -> str:
+        return self.parent_urn.split("::")[-1] if self.parent_urn else ""
+
+
+def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
+    """Outputs the real provider would compute, shaped like AWS's."""
+    name, inputs = args.name, args.inputs
+    outputs: dict[str, Any] = {"arn": f"arn:aws:mock:::{args.typ}/{name}"}
+    if args.typ == tokens.AWS_S3_BUCKET:
+        outputs["arn"] = f"arn:aws:s3:::{inputs['bucket']}"
+    elif args.typ == tokens.AWS_VPC_ENDPOINT:
+        outputs["prefix_list_id"] = f"pl-{name}"
+    elif args.typ == tokens.AWS_MSK_CLUSTER:
+        outputs["bootstrap_brokers_sasl_scram"] = f"b-1.{name}:9096,b-2.{name}:9096"
+    elif args.typ == tokens.AWS_MSK_CONFIGURATION:
+        outputs["latest_revision"] = 1
+    elif args.typ == tokens.AWS_LOG_GROUP:
+        outputs["name"] = inputs.get("name", name)
+        outputs["arn"] = f"arn:aws:logs:eu-west-1:111111111111:log-group:{name}"
+    return outputs
+
+
+class _RecordingMocks(Mocks):
+    def __init__(self) -> None:
+        self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs[(args.typ, args.name)] = dict(args.inputs)
+        return f"{args.name}-id", {**args.inputs, **_computed_outputs(args)}
+
+    def call(self, args: MockCallArgs) -> dict[str, Any]:
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {"names": ZONES, "zoneIds": [f"euw1-az{i}" for i in range(len(ZONES))]}
+        return {}
+
+
+class _RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: _RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.recording_mocks = mocks
+        self.registered: list[Registered] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registered.append(
+                Registered(
+                    typ=request.type,
+                    name=request.name,
+                    inputs=self.recording_mocks.inputs.get((request.type, request.name), {}),
+                    parent_urn=request.parent,
+                    urn=response.urn,
+                )
+            )
+        return response
+
+
+class CloudHarness:
+    """Runs programs under recording mocks (create one per test, inside a fixture)."""
+
+    def __init__(self) -> None:
+        self._mocks = _RecordingMocks()
+        self._monitor = _RecordingMonitor(self._mocks)
+        self.captured: dict[str, Any] = {}
+        pulumi.runtime.set_mocks(
+            self._mocks, project="bulkheads", stack="test", preview=False, monitor=self._monitor
+        )
+
+    def run(self, build: Callable[[], object]) -> None:
+        """Run ``build`` and wait until every resource and captured output has resolved."""
+        pulumi.runtime.test(build)()
+
+    def capture(self, key: str, value: pulumi.Input[Any]) -> pulumi.Output[Any]:
+        """Store ``value`` under ``key`` once resolved; return it to keep ``run`` waiting."""
+        return pulumi.Output.from_input(value).apply(lambda v: self.captured.__setitem__(key, v))
+
+    @property
+    def resources(self) -> list[Registered]:
+        return list(self._monitor.registered)
+
+    def of_type(self, typ: str) -> list[Registered]:
+        return [r for r in self._monitor.registered if r.typ == typ]
+
+    def one(self, typ: str, name: str) -> Registered:
+        matches = [r for r in self._monitor.registered if r.typ == typ and r.name == name]
+        assert len(matches) == 1, f"{len(matches)} {typ} named {name}: {self.names(typ)}"
+        return matches[0]
+
+    def names(self, typ: str) -> list[str]:
+        return sorted(r.name for r in self.of_type(typ))
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(r.typ for r in self._monitor.registered))
+
+    def by_id(self, resource_id: str) -> Registered:
+        """The resource whose mock id (``<name>-id``) is ``resource_id``."""
+        name = resource_id.removesuffix("-id")
+        matches = [r for r in self._monitor.registered if r.name == name]
+        assert len(matches) == 1, f"no single resource for id {resource_id}"
+        return matches[0]
