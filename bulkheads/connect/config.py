@@ -33,10 +33,15 @@ def scram_jaas_config(username: str, password: str) -> str:
     return f'{_SCRAM_MODULE} required username="{username}" password="{password}";'
 
 
+def principal_override_keys() -> tuple[str, ...]:
+    """The config keys :func:`principal_overrides` sets (one per client kind)."""
+    return tuple(prefix + JAAS_KEY for prefix in CLIENT_PREFIXES)
+
+
 def principal_overrides(username: str, password: str) -> dict[str, str]:
     """Client overrides making every Kafka client of a connector log in as ``username``."""
     jaas = scram_jaas_config(username, password)
-    return {prefix + JAAS_KEY: jaas for prefix in CLIENT_PREFIXES}
+    return dict.fromkeys(principal_override_keys(), jaas)
 
 
 def connector_config(
