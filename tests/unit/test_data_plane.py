@@ -1,0 +1,374 @@
+"""DataPlane and its components under Pulumi mocks: exact resources, inputs, parents, provider."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kafka
+import pytest
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+from bulkheads.plan import plan_cluster
+from bulkheads.plan.types import ClusterPlan
+from bulkheads.spec.model import PlatformSpec
+from components import tokens
+from components.data_plane import DataPlane
+from components.kafka_provider import KafkaConnection, kafka_provider
+from tests.plan.specs import LOCAL_SPEC
+
+GENERATED_PASSWORD = "pulumi-python:dynamic/bulkheads:GeneratedPassword"
+
+
+@dataclass
+class Registered:
+    """What the engine would be asked to register for one resource."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str
+    provider: str
+    protect: bool
+    retain_on_delete: bool
+    additional_secret_outputs: list[str]
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Echoes inputs as outputs; a GeneratedPassword gets a fixed ``result``."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs[(args.typ, args.name)] = dict(args.inputs)
+        outputs = dict(args.inputs)
+        if args.typ == GENERATED_PASSWORD:
+            outputs["result"] = f"pw-{args.name}"
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        return {}
+
+
+class RecordingMonitor(MockMonitor):
+    """A mock monitor that also keeps the registration options the engine would see."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.recording = mocks
+        self.registered: dict[str, Registered] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        self.registered[request.name] = Registered(
+            type=request.type,
+            name=request.name,
+            urn=response.urn,
+            parent=request.parent,
+            provider=request.provider,
+            protect=request.protect,
+            retain_on_delete=request.retainOnDelete,
+            additional_secret_outputs=list(request.additionalSecretOutputs),
+            inputs=self.recording.inputs.get((request.type, request.name), {}),
+        )
+        return response
+
+
+@pytest.fixture
+def monitor() -> Iterator[RecordingMonitor]:
+    mocks = RecordingMocks()
+    recording = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, preview=False, monitor=recording)
+    yield recording
+
+
+@pytest.fixture
+def local_plan() -> ClusterPlan:
+    return plan_cluster(PlatformSpec.model_validate(LOCAL_SPEC), "local")
+
+
+def _deploy(plan: ClusterPlan, **kwargs: Any) -> DataPlane:
+    """Build a DataPlane for ``plan`` and wait until every child is registered."""
+    planes: list[DataPlane] = []
+
+    @pulumi.runtime.test
+    def run() -> Any:
+        provider = kafka_provider(
+            "local-kafka",
+            KafkaConnection(
+                bootstrap_servers=["127.0.0.1:19092"],
+                sasl_username="admin",
+                sasl_password="admin-secret",
+                tls_enabled=False,
+            ),
+        )
+        plane = DataPlane("local-data", plan, provider, environment="local", **kwargs)
+        planes.append(plane)
+        leaves = [topic.topic.urn for topic in plane.topics.values()]
+        leaves += [principal.credential.urn for principal in plane.principals.values()]
+        leaves += [acl.urn for grant in plane.grants.values() for acl in grant.acls]
+        leaves += [quota.quota.urn for quota in plane.quotas.values()]
+        return pulumi.Output.all(*leaves)
+
+    run()
+    return planes[0]
+
+
+def _resolve(output: pulumi.Output[Any]) -> tuple[Any, bool]:
+    """The value of ``output`` and whether it is secret."""
+    box: dict[str, Any] = {}
+
+    async def grab() -> None:
+        box["value"] = await output.future()
+        box["secret"] = await output.is_secret()
+
+    @pulumi.runtime.test
+    def run() -> Any:
+        return asyncio.ensure_future(grab())
+
+    run()
+    return box["value"], box["secret"]
+
+
+def _secret(value: Any) -> dict[str, Any]:
+    """How a secret input reaches the engine (so the value is encrypted in state)."""
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+def _of_type(monitor: RecordingMonitor, type_: str) -> dict[str, Registered]:
+    return {r.name: r for r in monitor.registered.values() if r.type == type_}
+
+
+def test_exact_resource_set(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
+    _deploy(local_plan)
+
+    counts: dict[str, int] = {}
+    for registered in monitor.registered.values():
+        counts[registered.type] = counts.get(registered.type, 0) + 1
+    acl_count = sum(len(grant.bindings) for grant in local_plan.grants)
+    assert counts == {
+        tokens.KAFKA_PROVIDER: 1,
+        tokens.DATA_PLANE: 1,
+        tokens.TOPIC_CONTRACT: 12,
+        tokens.KAFKA_TOPIC: 12,
+        tokens.PRINCIPAL: 6,
+        GENERATED_PASSWORD: 6,
+        tokens.KAFKA_SCRAM_CREDENTIAL: 6,
+        tokens.ACCESS_GRANT: 6,
+        tokens.KAFKA_ACL: acl_count,
+        tokens.QUOTA: 6,
+        tokens.KAFKA_QUOTA: 6,
+    }
+    assert acl_count == 3 * 13 + 2 + 5 + 5  # 3 workers, source, sink, replay
+    assert sorted(_of_type(monitor, tokens.KAFKA_TOPIC)) == sorted(
+        f"local-data-topic-{topic.name}-topic" for topic in local_plan.topics
+    )
+    assert sorted(_of_type(monitor, tokens.KAFKA_SCRAM_CREDENTIAL)) == [
+        f"local-data-principal-{user}-scram"
+        for user in (
+            "pipeline.orders-archive",
+            "pipeline.orders-cdc",
+            "pipeline.orders-rebuild",
+            "pool.derived-sinks",
+            "pool.live-ingest",
+            "pool.replay",
+        )
+    ]
+    assert sorted(_of_type(monitor, tokens.KAFKA_QUOTA))[0] == (
+        "local-data-quota-user-pipeline.orders-archive-quota"
+    )
+
+
+def test_every_kafka_resource_uses_the_cluster_provider_and_nests_under_the_plane(
+    monitor: RecordingMonitor, local_plan: ClusterPlan
+) -> None:
+    _deploy(local_plan)
+
+    provider = next(iter(_of_type(monitor, tokens.KAFKA_PROVIDER).values()))
+    kafka_types = {
+        tokens.KAFKA_TOPIC,
+        tokens.KAFKA_ACL,
+        tokens.KAFKA_QUOTA,
+        tokens.KAFKA_SCRAM_CREDENTIAL,
+    }
+    kafka = [r for r in monitor.registered.values() if r.type in kafka_types]
+    assert kafka and all(r.provider.startswith(provider.urn + "::") for r in kafka)
+    plane_urn = _of_type(monitor, tokens.DATA_PLANE)["local-data"].urn
+    by_urn = {registered.urn: registered for registered in monitor.registered.values()}
+    for registered in monitor.registered.values():
+        if registered.type in (tokens.KAFKA_PROVIDER, tokens.DATA_PLANE):
+            continue
+        assert registered.name.startswith("local-data-"), registered.name
+        parent = by_urn[registered.parent]
+        if parent.urn != plane_urn:  # a leaf: its component sits directly under the plane
+            assert registered.type in {*kafka_types, GENERATED_PASSWORD}, registered.name
+            assert registered.name.startswith(parent.name + "-"), registered.name
+            assert parent.parent == plane_urn, registered.name
+
+
+def test_topic_inputs_props_and_protection(
+    monitor: RecordingMonitor, local_plan: ClusterPlan
+) -> None:
+    _deploy(local_plan)
+
+    topics = _of_type(monitor, tokens.KAFKA_TOPIC)
+    raw = topics["local-data-topic-raw.orders.events-topic"]
+    assert raw.inputs == {
+        "name": "raw.orders.events",
+        "partitions": 6,
+        "replicationFactor": 1,
+        "config": {
+            "cleanup.policy": "delete",
+            "retention.ms": "604800000",
+            "min.insync.replicas": "1",
+        },
+    }
+    assert (raw.retain_on_delete, raw.protect) == (True, False)
+    rebuilt = topics["local-data-topic-derived.orders.rebuilt-topic"]
+    assert (rebuilt.retain_on_delete, rebuilt.protect) == (False, False)
+    contract = _of_type(monitor, tokens.TOPIC_CONTRACT)["local-data-topic-raw.orders.events"]
+    assert contract.inputs == {
+        "topic": "raw.orders.events",
+        "cluster": "local",
+        "partitions": 6,
+        "replication_factor": 1,
+        "config": raw.inputs["config"],
+        "contract": "raw",
+        "workload_class": "live",
+        "owner": "orders",
+        "writer": "orders-cdc",
+        "protected": True,
+        "environment": "local",
+    }
+
+
+def test_protect_mode_is_overridable(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
+    _deploy(local_plan, protection="protect")
+
+    topics = _of_type(monitor, tokens.KAFKA_TOPIC)
+    raw = topics["local-data-topic-raw.orders.events-topic"]
+    assert (raw.retain_on_delete, raw.protect) == (False, True)
+    assert not topics["local-data-topic-dlq.orders-archive-topic"].protect
+
+
+def test_principal_password_is_generated_secret(
+    monitor: RecordingMonitor, local_plan: ClusterPlan
+) -> None:
+    plane = _deploy(local_plan)
+    principal = plane.principals["pipeline.orders-archive"]
+
+    password, is_secret = _resolve(principal.password)
+    assert password == "pw-local-data-principal-pipeline.orders-archive-password"
+    assert is_secret
+    scram = _of_type(monitor, tokens.KAFKA_SCRAM_CREDENTIAL)[
+        "local-data-principal-pipeline.orders-archive-scram"
+    ]
+    assert scram.inputs == {
+        "username": "pipeline.orders-archive",
+        "scramMechanism": "SCRAM-SHA-512",
+        "password": _secret(password),
+    }
+    assert "password" in scram.additional_secret_outputs
+    generated = _of_type(monitor, GENERATED_PASSWORD)[
+        "local-data-principal-pipeline.orders-archive-password"
+    ]
+    assert generated.additional_secret_outputs == ["result"]
+    assert (generated.inputs["length"], generated.inputs["rotation"]) == (32, "")
+    props = _of_type(monitor, tokens.PRINCIPAL)["local-data-principal-pipeline.orders-archive"]
+    assert props.inputs == {
+        "principal": "pipeline.orders-archive",
+        "kind": "connector",
+        "cluster": "local",
+        "pool": "derived-sinks",
+        "pipeline": "orders-archive",
+        "pipeline_kind": "sink",
+        "owner": "analytics",
+        "workload_class": "derived",
+        "environment": "local",
+    }
+
+
+def test_acls_one_per_binding_with_readable_names(
+    monitor: RecordingMonitor, local_plan: ClusterPlan
+) -> None:
+    _deploy(local_plan)
+
+    acls = {
+        name: r
+        for name, r in _of_type(monitor, tokens.KAFKA_ACL).items()
+        if name.startswith("local-data-grant-pipeline.orders-archive-")
+    }
+    prefix = "local-data-grant-pipeline.orders-archive-"
+    assert sorted(name.removeprefix(prefix) for name in acls) == [
+        "describe-topic-dlq.orders-archive-127.0.0.1",
+        "describe-topic-raw.orders.events-127.0.0.1",
+        "read-group-connect-orders-archive-127.0.0.1",
+        "read-topic-raw.orders.events-127.0.0.1",
+        "write-topic-dlq.orders-archive-127.0.0.1",
+    ]
+    assert acls[prefix + "write-topic-dlq.orders-archive-127.0.0.1"].inputs == {
+        "aclPrincipal": "User:pipeline.orders-archive",
+        "aclHost": "127.0.0.1",
+        "aclOperation": "Write",
+        "aclPermissionType": "Allow",
+        "aclResourceType": "Topic",
+        "aclResourceName": "dlq.orders-archive",
+        "resourcePatternTypeFilter": "Literal",
+    }
+    grant = _of_type(monitor, tokens.ACCESS_GRANT)["local-data-grant-pipeline.orders-archive"]
+    assert grant.inputs["principal"] == "pipeline.orders-archive"
+    assert grant.inputs["bindings"][2] == {
+        "resource_type": "Group",
+        "resource_name": "connect-orders-archive",
+        "pattern_type": "Literal",
+        "operation": "Read",
+        "permission": "Allow",
+        "host": "127.0.0.1",
+    }
+    assert (grant.inputs["owner"], grant.inputs["workload_class"]) == ("analytics", "derived")
+
+
+def test_quota_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
+    _deploy(local_plan)
+
+    quota = _of_type(monitor, tokens.KAFKA_QUOTA)["local-data-quota-user-pool.replay-quota"]
+    assert quota.inputs == {
+        "entityType": "user",
+        "entityName": "pool.replay",
+        "config": {
+            "consumer_byte_rate": "10485760",
+            "controller_mutation_rate": "2.0",
+            "producer_byte_rate": "10485760",
+            "request_percentage": "10.0",
+        },
+    }
+    props = _of_type(monitor, tokens.QUOTA)["local-data-quota-user-pool.replay"].inputs
+    assert (props["cluster"], props["owner"], props["workload_class"]) == (
+        "local",
+        "orders",
+        "replay",
+    )
+
+
+def test_provider_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
+    plane = _deploy(local_plan)
+
+    provider = _of_type(monitor, tokens.KAFKA_PROVIDER)["local-kafka"]
+    # provider inputs travel JSON-encoded; the admin password stays a secret
+    assert provider.inputs == {
+        "bootstrapServers": '["127.0.0.1:19092"]',
+        "saslMechanism": "scram-sha512",
+        "saslUsername": "admin",
+        "saslPassword": _secret("admin-secret"),
+        "tlsEnabled": "false",
+        "skipTlsVerify": "false",
+    }
+    assert isinstance(plane.principals["pool.replay"].credential, pulumi_kafka.UserScramCredential)
