@@ -27,8 +27,8 @@ Every rule adds Problems; nothing stops at the first one. The rules:
 - placement: a ``local`` network goes with the ``local`` environment, ``local`` deploys
   and ``local`` runtimes, any other network with none of them; local ports are unique.
 
-``unchecked`` names entries that failed shape validation: references to them are not
-reported again, and unresolved reads are not reported when a pipeline is unchecked.
+``unchecked`` names entries that failed shape validation (by section) and the topics they
+write (under ``topics``): references to them are not reported again.
 """
 
 from __future__ import annotations
@@ -280,7 +280,7 @@ class _Checker:
             others = [c for c in self.spec.clusters if c != target]
             self.add(
                 path,
-                f"a mirror copies from another cluster than its pool's ({target!r})",
+                "is the cluster of the mirror's own pool; a mirror copies from another cluster",
                 one_of(others),
                 pipeline.source_cluster,
             )
@@ -334,14 +334,15 @@ class _Checker:
         named += [
             (("pipelines", name, "reads", i), topic) for i, topic in enumerate(pipeline.reads)
         ]
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for path, topic in named:
             why = topic_problem(topic)
             if why:
                 self.add(path, why, "name it like raw.payments.transactions", topic)
-            if topic in seen:
+            listed = (str(path[2]), topic)  # reads and writes are checked separately
+            if listed in seen:
                 self.add(path, "listed twice in this pipeline", "list each topic once", topic)
-            seen.add(topic)
+            seen.add(listed)
 
     def _connector(self, name: str) -> None:
         pipeline = self.spec.pipelines[name]
@@ -458,7 +459,7 @@ class _Checker:
                             present[placed[name]].add(topic)
                         copied[key] = name
                         changed = True
-        self._mirror_conflicts(mirrors, placed, origin, copied)
+        self._mirror_conflicts(mirrors, placed, origin, copied, writer)
         for name, pipeline in spec.pipelines.items():
             if name not in placed:
                 continue
@@ -475,6 +476,7 @@ class _Checker:
         placed: Mapping[str, str],
         origin: Mapping[str, str],
         copied: Mapping[tuple[str, str], str],
+        writer: Mapping[str, str],
     ) -> None:
         for name, mirror in mirrors.items():
             target = placed[name]
@@ -483,7 +485,7 @@ class _Checker:
                 if origin.get(topic) == target:
                     self.add(
                         path,
-                        f"already written on cluster {target!r} by pipeline(s) there",
+                        f"is written on cluster {target!r} by pipeline {writer[topic]!r}",
                         "a mirror never copies a topic back to its origin; remove it",
                         topic,
                     )
@@ -508,8 +510,8 @@ class _Checker:
                 f"declare a mirror pipeline from {elsewhere[0]!r} on a pool of {cluster!r}",
                 topic,
             )
-        elif not self.unchecked.get("pipelines"):
-            known = sorted(set().union(*present.values())) if present else []
+        elif topic not in self.unchecked.get("topics", set()):
+            known = sorted(set().union(self.unchecked.get("topics", set()), *present.values()))
             hint = did_you_mean(topic, known)
             if not hint.startswith("did you mean"):
                 hint = "declare the pipeline that writes it"

@@ -90,7 +90,21 @@ def _doctrine_of_valid_entries(data: Any, shape_problems: list[Problem]) -> list
         spec = PlatformSpec.model_validate(salvaged)
     except ValidationError:
         return []
+    broken["topics"] = _topics_written_by(data.get("pipelines"), broken["pipelines"])
     return check_doctrine(spec, unchecked=broken)
+
+
+def _topics_written_by(pipelines: Any, names: set[str]) -> set[str]:
+    """Topic names in the raw ``writes`` of the named pipelines (best effort)."""
+    topics: set[str] = set()
+    for name in names:
+        entry = pipelines.get(name) if isinstance(pipelines, dict) else None
+        writes = entry.get("writes") if isinstance(entry, dict) else None
+        for write in writes if isinstance(writes, list) else []:
+            topic = write.get("topic") if isinstance(write, dict) else write
+            if isinstance(topic, str):
+                topics.add(topic)
+    return topics
 
 
 def _located(problems: list[Problem], source: str, lines: Mapping[Path, int]) -> list[Problem]:
@@ -196,7 +210,7 @@ def _platform_value(document: Any, lines: Mapping[Path, int], source: str) -> An
         fix = (
             f"rename {close[0]!r} to {CONFIG_KEY}" if close else f"add {CONFIG_KEY}: under config:"
         )
-        line = lines.get(("<file>", "config"))
+        line = lines.get(("<file>", "config", *close[:1]))
         raise SpecError(
             [Problem((), f"config has no {CONFIG_KEY} key", fix, file=source, line=line)]
         )

@@ -18,6 +18,8 @@ from pydantic_core import ErrorDetails
 
 from bulkheads.spec.errors import MISSING, Path, PathElement, Problem, did_you_mean
 
+MISSING_KEY = "required key is missing"
+UNKNOWN_KEY = "unknown key"
 FORMAT_HINTS = {
     "bootstrap": "write 127.0.0.1:<port>, e.g. 127.0.0.1:19092",
     "region": "write an AWS region such as eu-west-1",
@@ -41,7 +43,9 @@ TYPE_NAMES = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
     "list_type": "a list",
-    "ip_v4_network": "an IPv4 network in CIDR form such as 10.40.0.0/16",
+}
+VALUE_FORMATS = {
+    "ip_v4_network": ("not an IPv4 network", "write a CIDR block such as 10.40.0.0/16"),
 }
 
 
@@ -56,8 +60,17 @@ class _Located:
 def problems_from_validation(
     error: ValidationError, data: Any, root: type[BaseModel]
 ) -> list[Problem]:
-    """One Problem per pydantic error, located by its YAML path."""
-    return [_problem(detail, _locate(detail["loc"], data, root)) for detail in error.errors()]
+    """One Problem per pydantic error, located by its YAML path.
+
+    A missing key is not reported again when an unknown key beside it is its misspelling.
+    """
+    problems = [_problem(detail, _locate(detail["loc"], data, root)) for detail in error.errors()]
+    misspelt = {
+        (*p.path[:-1], p.fix.split("'")[1])
+        for p in problems
+        if p.message == UNKNOWN_KEY and p.fix.startswith("did you mean")
+    }
+    return [p for p in problems if not (p.message == MISSING_KEY and p.path in misspelt)]
 
 
 def _problem(detail: ErrorDetails, where: _Located) -> Problem:
@@ -65,15 +78,13 @@ def _problem(detail: ErrorDetails, where: _Located) -> Problem:
     ctx = detail.get("ctx", {})
     key = where.path[-1] if where.path else ""
     if kind == "missing":
-        return Problem(where.path, "required key is missing", f"add {key}")
+        return Problem(where.path, MISSING_KEY, f"add {key}")
     if kind == "extra_forbidden":
-        return Problem(where.path, "unknown key", _unknown_key_fix(str(key), where), where.value)
+        return Problem(where.path, UNKNOWN_KEY, _unknown_key_fix(str(key), where), where.value)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         tags = sorted(where.variants)
         if kind == "union_tag_not_found":
-            return Problem(
-                (*where.path, "kind"), "required key is missing", f"add kind: {_or(tags)}"
-            )
+            return Problem((*where.path, "kind"), MISSING_KEY, f"add kind: {_or(tags)}")
         return Problem(
             (*where.path, "kind"), "unknown kind", did_you_mean(ctx["tag"], tags), ctx["tag"]
         )
@@ -86,7 +97,10 @@ def _problem(detail: ErrorDetails, where: _Located) -> Problem:
         )
     if kind in TYPE_NAMES:
         expected = TYPE_NAMES[kind]
-        return Problem(where.path, f"expected {expected}", f"write {expected}", where.value)
+        return Problem(where.path, f"not {expected}", f"write {expected}", where.value)
+    if kind in VALUE_FORMATS:
+        message, fix = VALUE_FORMATS[kind]
+        return Problem(where.path, message, fix, where.value)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return _bound_problem(kind, ctx, where)
     if kind == "too_short":
@@ -169,16 +183,19 @@ def _locate(loc: tuple[int | str, ...], data: Any, root: type[BaseModel]) -> _Lo
         tp = _child_type(tp, element)
         path.append(element)
         last = index == len(loc) - 1
-        if (isinstance(value, dict) and element in value) or (
-            isinstance(value, list) and isinstance(element, int) and element < len(value)
-        ):
-            value = value[element]
-        else:
-            value = MISSING if last else None
+        value = _child_value(value, element, missing=MISSING if last else None)
     tp, member_variants = _unwrap(tp)
     if member_variants:
         variants = member_variants
     return _Located(tuple(path), value, owner, variants)
+
+
+def _child_value(value: Any, element: PathElement, missing: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get(element, missing)
+    if isinstance(value, list) and isinstance(element, int) and element < len(value):
+        return value[element]
+    return missing
 
 
 def _is_model(tp: Any) -> bool:
