@@ -1,0 +1,1 @@
+"""Rule modules of the pack; :mod:`policies.rules.registry` lists them all."""
