@@ -28,6 +28,7 @@ class Registered:
     inputs: dict[str, Any]
     parent_urn: str
     urn: str = ""
+    provider: str = ""
 
     @property
     def parent_type(self) -> str:
@@ -67,7 +68,7 @@ class _RecordingMocks(Mocks):
         self.inputs[(args.typ, args.name)] = dict(args.inputs)
         return f"{args.name}-id", {**args.inputs, **_computed_outputs(args)}
 
-    def call(self, args: MockCallArgs) -> dict[str, Any]:
+    def call(self, args: MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             return {"names": ZONES, "zoneIds": [f"euw1-az{i}" for i in range(len(ZONES))]}
         return {}
@@ -80,7 +81,7 @@ class _RecordingMonitor(MockMonitor):
         self.registered: list[Registered] = []
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             self.registered.append(
                 Registered(
@@ -89,6 +90,7 @@ class _RecordingMonitor(MockMonitor):
                     inputs=self.recording_mocks.inputs.get((request.type, request.name), {}),
                     parent_urn=request.parent,
                     urn=response.urn,
+                    provider=request.provider,
                 )
             )
         return response
@@ -107,7 +109,7 @@ class CloudHarness:
 
     def run(self, build: Callable[[], object]) -> None:
         """Run ``build`` and wait until every resource and captured output has resolved."""
-        pulumi.runtime.test(build)()
+        pulumi.runtime.test(build)()  # type: ignore[no-untyped-call]
 
     def capture(self, key: str, value: pulumi.Input[Any]) -> pulumi.Output[Any]:
         """Store ``value`` under ``key`` once resolved; return it to keep ``run`` waiting."""
