@@ -156,7 +156,7 @@ class LocalPlatform:
             found.append(
                 ProcessStatus(
                     "kafka", connection.cluster, processes.tracked_pid(path.parent),
-                    connection.bootstrap, path.parent / "out.log",
+                    connection.bootstrap, path.parent / processes.LOG_FILE,
                 )
             )  # fmt: skip
         for config in sorted((self.state_dir / "workers").glob("*/worker.properties")):
@@ -164,7 +164,7 @@ class LocalPlatform:
             found.append(
                 ProcessStatus(
                     "worker", config.parent.name, processes.tracked_pid(config.parent),
-                    f"http://127.0.0.1:{port}", config.parent / "out.log",
+                    f"http://127.0.0.1:{port}", config.parent / processes.LOG_FILE,
                 )
             )  # fmt: skip
         return found
@@ -221,10 +221,10 @@ class LocalPlatform:
                 f"broker on {connection.bootstrap} ready in {time.monotonic() - started:.1f}s"
             )
             return
-        raise LocalPlatformError(
+        raise _failure(
+            node_dir,
             f"Kafka cluster {connection.cluster!r} did not accept a SCRAM login on "
-            f"{connection.bootstrap} within {timeout:.0f}s (last: {last_error}); "
-            f"log {node_dir / 'out.log'}:\n{processes.log_tail(node_dir)}"
+            f"{connection.bootstrap} within {timeout:.0f}s (last: {last_error})",
         )
 
     def _wait_for_worker(self, worker_dir: Path, spec: WorkerSpec, timeout: float) -> None:
@@ -234,27 +234,35 @@ class LocalPlatform:
         while time.monotonic() - started < timeout:
             _require_alive(worker_dir, f"worker {spec.pool!r}")
             try:
-                for path in ("/", "/connectors"):
-                    with urllib.request.urlopen(spec.rest_url + path, timeout=5) as response:
-                        response.read()
-            except (OSError, urllib.error.HTTPError) as error:
+                # /health answers 200 only once the worker has read its internal topics and
+                # joined its group; / and /connectors answer long before that.
+                with urllib.request.urlopen(spec.rest_url + "/health", timeout=5) as response:
+                    response.read()
+            except urllib.error.HTTPError as error:
+                last_error = f"/health {error.code}: {error.read().decode(errors='replace')}"
+                time.sleep(0.5)
+                continue
+            except OSError as error:
                 last_error = str(error)
                 time.sleep(0.5)
                 continue
             self._progress(f"worker {spec.pool!r} ready in {time.monotonic() - started:.1f}s")
             return
-        raise LocalPlatformError(
-            f"worker {spec.pool!r} did not answer on {spec.rest_url} within {timeout:.0f}s "
-            f"(last: {last_error}); log {worker_dir / 'out.log'}:\n{processes.log_tail(worker_dir)}"
+        raise _failure(
+            worker_dir,
+            f"worker {spec.pool!r} was not healthy on {spec.rest_url} within {timeout:.0f}s "
+            f"(last: {last_error})",
         )
 
 
 def _require_alive(process_dir: Path, what: str) -> None:
     if processes.tracked_pid(process_dir) is None:
-        raise LocalPlatformError(
-            f"{what} exited during start-up; log {process_dir / 'out.log'}:\n"
-            f"{processes.log_tail(process_dir)}"
-        )
+        raise _failure(process_dir, f"{what} exited during start-up")
+
+
+def _failure(process_dir: Path, headline: str) -> LocalPlatformError:
+    log = process_dir / processes.LOG_FILE
+    return LocalPlatformError(f"{headline}; log {log}:\n{processes.log_excerpt(process_dir)}")
 
 
 def _require_free_port(port: int, what: str) -> None:

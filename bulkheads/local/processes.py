@@ -18,6 +18,7 @@ from pathlib import Path
 from bulkheads.local.errors import LocalPlatformError
 
 PID_FILE = "pid"
+LOG_FILE = "out.log"
 INSTANCE_PROPERTY = "-Dbulkheads.instance="
 
 
@@ -49,7 +50,10 @@ def start_java(
         main_class,
         *args,
     ]
-    with (process_dir / "out.log").open("ab") as log:
+    log_path = process_dir / LOG_FILE
+    if log_path.exists():
+        log_path.replace(process_dir / f"{LOG_FILE}.1")  # keep the previous run's log
+    with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
             cwd=process_dir,
@@ -108,12 +112,15 @@ def wait_gone(pid: int, process_dir: Path, timeout: float) -> bool:
     return True
 
 
-def log_tail(process_dir: Path, lines: int = 25) -> str:
+def log_excerpt(process_dir: Path, lines: int = 15) -> str:
+    """The first ERROR of the current run's log (where the cause usually is) and its tail."""
     try:
-        text = (process_dir / "out.log").read_text(errors="replace")
+        log = (process_dir / LOG_FILE).read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return "(no log yet)"
-    return "\n".join(text.splitlines()[-lines:])
+    first_error = next((line for line in log if " ERROR " in line), None)
+    tail = "\n".join(log[-lines:])
+    return f"first error: {first_error}\n...\n{tail}" if first_error else tail
 
 
 def _signal(pid: int, signum: signal.Signals) -> None:

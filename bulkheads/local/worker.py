@@ -86,6 +86,7 @@ def worker_properties(spec: WorkerSpec, plugin_path: Path) -> str:
         "rest.advertised.host.name": "127.0.0.1",
         "rest.advertised.port": str(spec.rest_port),
         "plugin.path": str(plugin_path),
+        "plugin.discovery": "service_load",
         "connector.client.config.override.policy": spec.override_policy,
         "scheduled.rebalance.max.delay.ms": "1000",
         "offset.flush.interval.ms": "1000",

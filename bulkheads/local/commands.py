@@ -1,0 +1,98 @@
+"""``bulkheads local up | status | down``: the embedded platform from the command line.
+
+``up`` fetches the jars (first run) and starts Kafka; Connect workers are started by
+``pulumi up`` through ``LocalPlatform.start_worker``. State dir: ``--state-dir``, else
+``$BULKHEADS_STATE_DIR``, else ``.state/local``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bulkheads.local.connection import SASL_MECHANISM, SECURITY_PROTOCOL
+from bulkheads.local.errors import LocalPlatformError
+from bulkheads.local.platform import DEFAULT_CLUSTER, LocalPlatform, ProcessStatus
+
+
+def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    local = verbs.add_parser(
+        "local",
+        help="the embedded Kafka + Connect platform on 127.0.0.1",
+        description="Start, inspect and stop the embedded Kafka + Connect platform. "
+        "Connect workers are started by `pulumi up`. State dir: --state-dir, else "
+        "$BULKHEADS_STATE_DIR, else .state/local.",
+    )
+    local.add_argument("--state-dir", type=Path, help="state directory (logs, pids, data)")
+    actions = local.add_subparsers(dest="local_action", required=True, metavar="ACTION")
+    up = actions.add_parser("up", help="fetch the Kafka jars if needed and start Kafka")
+    up.add_argument("--port", type=int, default=19092, help="SASL listener (default 19092)")
+    up.add_argument(
+        "--controller-port", type=int, default=19093, help="KRaft controller (default 19093)"
+    )
+    up.set_defaults(handler=_up)
+    actions.add_parser("status", help="what runs: pids, endpoints, logs").set_defaults(
+        handler=_status
+    )
+    actions.add_parser("down", help="stop every worker and Kafka node started here").set_defaults(
+        handler=_down
+    )
+
+
+def _platform(args: argparse.Namespace) -> LocalPlatform:
+    return LocalPlatform(state_dir=args.state_dir, progress=_say)
+
+
+def _up(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    try:
+        connection = platform.start_kafka(args.port, args.controller_port)
+    except LocalPlatformError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    credentials = platform.kafka_dir(DEFAULT_CLUSTER) / "connection.json"
+    _say(f"bootstrap: {connection.bootstrap} ({SECURITY_PROTOCOL}, {SASL_MECHANISM})")
+    _say(f"admin credentials: {credentials} (user {connection.username!r}, file mode 0600)")
+    _print_table(platform.status())
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    platform = _platform(args)
+    entries = platform.status()
+    if not entries:
+        _say(f"nothing started from {platform.state_dir}; run `bulkheads local up`")
+        return 0
+    _print_table(entries)
+    return 0
+
+
+def _down(args: argparse.Namespace) -> int:
+    stopped = _platform(args).down()
+    _say(f"stopped {len(stopped)} process(es)" if stopped else "nothing was running")
+    return 0
+
+
+def _print_table(entries: list[ProcessStatus]) -> None:
+    rows = [("KIND", "NAME", "PID", "STATE", "ENDPOINT", "LOG")]
+    rows += [
+        (
+            e.kind,
+            e.name,
+            str(e.pid or "-"),
+            "running" if e.alive else "stopped",
+            e.endpoint,
+            str(e.log),
+        )
+        for e in entries
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
+    for row in rows:
+        _say(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + row[-1]
+        )
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
