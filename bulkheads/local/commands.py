@@ -89,9 +89,8 @@ def _print_table(entries: list[ProcessStatus]) -> None:
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     for row in rows:
-        _say(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + row[-1]
-        )
+        padded = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        _say("  ".join([*padded, row[-1]]))
 
 
 def _say(message: str) -> None:

@@ -142,6 +142,10 @@ class LocalPlatform:
         self._wait_for_worker(worker_dir, spec, timeout)
         return spec.rest_url
 
+    def worker_pid(self, pool: str) -> int | None:
+        """The pid of the pool's worker if it runs (and is the process this platform started)."""
+        return processes.tracked_pid(self.worker_dir(pool))
+
     def stop_worker(self, pool: str) -> int | None:
         """Stop the pool's worker; return the pid stopped, if it was running."""
         return processes.stop(self.worker_dir(pool))
