@@ -1,4 +1,4 @@
-"""AutoMQ's object storage: data, ops and WAL buckets and the brokers' IRSA role.
+"""AutoMQ's object storage: data, ops and (WAL in S3) WAL buckets and the brokers' IRSA role.
 
 Every bucket: SSE-KMS with the cluster's key (bucket key on), ACLs off (owner enforced),
 all public access blocked, TLS-only bucket policy, incomplete multipart uploads aborted
@@ -6,7 +6,7 @@ after a day. No versioning: AutoMQ deletes compacted objects itself and old vers
 only accumulate. Ops objects (metrics, logs) expire after ``ops_retention_days``.
 
 The role trusts only the brokers' service account through the EKS OIDC provider and may
-touch exactly these three buckets, their objects, and the key.
+touch exactly these buckets, their objects, and the key.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def automq_object_storage(
     tags: dict[str, str],
     parent: pulumi.Resource,
 ) -> ObjectStorage:
-    """Create the three buckets and the IRSA role for ``service_account`` (namespace, name)."""
+    """Create the buckets and the IRSA role for ``service_account`` (namespace, name)."""
     child = pulumi.ResourceOptions(parent=parent)
     buckets = {
         purpose: _bucket(
@@ -53,7 +53,7 @@ def automq_object_storage(
             {**tags, "purpose": f"automq-{purpose}"},
             child,
         )
-        for purpose, bucket_name in (("data", names.data), ("ops", names.ops), ("wal", names.wal))
+        for purpose, bucket_name in names.by_purpose().items()
     }
     namespace, account = service_account
     role = aws.iam.Role(

@@ -9,7 +9,7 @@
 
 Tenancy, owner, classes and environment go into the props, the AWS tags and the
 Kubernetes labels. The outputs are the bootstrap address, the brokers' security group (aws)
-and a ``KafkaConnection`` from which the ``pulumi_kafka.Provider`` is built.
+and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from bulkheads.cloud.tags import boundary_tags
 from components import tokens
 from components.aws_msk import msk_cluster
 from components.aws_object_storage import automq_object_storage
+from components.kafka_provider import KafkaConnection
 from components.strimzi import bootstrap_address, kafka_service_account, strimzi_cluster
 
-SCRAM_SHA_512 = "scram-sha512"
 LABEL_PREFIX = "bulkheads.io"
 
 
@@ -45,21 +45,6 @@ class ClusterWiring:
     subnet_ids: pulumi.Input[list[str]] | None = None
     security_group_id: pulumi.Input[str] | None = None
     kubernetes: k8s.Provider | None = None
-
-
-@dataclass(frozen=True)
-class KafkaConnection:
-    """Everything the ``pulumi_kafka.Provider`` of a cluster needs.
-
-    ``password`` is a secret output. ``tls_enabled`` is false only for local clusters
-    (SASL_PLAINTEXT on loopback).
-    """
-
-    bootstrap_servers: pulumi.Output[str]
-    username: str
-    password: pulumi.Output[str]
-    tls_enabled: bool
-    sasl_mechanism: str = SCRAM_SHA_512
 
 
 class Cluster(pulumi.ComponentResource):
@@ -121,9 +106,9 @@ class Cluster(pulumi.ComponentResource):
             bootstrap = self._build_strimzi(name, args, wiring)
         self.bootstrap_servers = pulumi.Output.from_input(bootstrap)
         self.connection = KafkaConnection(
-            bootstrap_servers=self.bootstrap_servers,
-            username=args.admin_username,
-            password=pulumi.Output.secret(wiring.admin_password),
+            bootstrap_servers=self.bootstrap_servers.apply(lambda servers: servers.split(",")),
+            sasl_username=args.admin_username,
+            sasl_password=pulumi.Output.secret(wiring.admin_password),
             tls_enabled=args.deploy != "local",
         )
         outputs: dict[str, object] = {"bootstrap_servers": self.bootstrap_servers}
@@ -168,7 +153,9 @@ class Cluster(pulumi.ComponentResource):
         broker_role_arn: pulumi.Output[str] | None = None
         if args.engine == "automq":
             assert args.storage and args.irsa  # checked by ClusterArgs
-            names = automq.bucket_names(args.storage.bucket_prefix, args.environment)
+            names = automq.bucket_names(
+                args.storage.bucket_prefix, args.environment, args.storage.wal == "s3"
+            )
             self.kms_key = self._kms_key(name, args)
             self.object_storage = automq_object_storage(
                 name,

@@ -19,6 +19,7 @@ import pulumi_kubernetes as k8s
 from bulkheads.cloud.args import SCRAM_TLS_PORT, StrimziSettings
 from bulkheads.cloud.broker_config import BASE_BROKER_CONFIG
 from components import tokens
+from components.worker_pool import NODE_POOL_KEY
 
 LISTENER_NAME = "scram"
 ADMIN_PASSWORD_KEY = "password"
@@ -37,6 +38,31 @@ def bootstrap_address(cluster: str, namespace: str) -> str:
 def only_user_pattern(username: str) -> str:
     """A Java regex matching every user name except ``username``."""
     return f"^(?!{re.escape(username)}$).*"
+
+
+def node_pool_placement(node_pool: str) -> dict[str, object]:
+    """Pod affinity and toleration pinning pods to Kubernetes nodes of ``node_pool``.
+
+    Same label/taint key as the Connect workers (``components.worker_pool``).
+    """
+    return {
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": NODE_POOL_KEY, "operator": "In", "values": [node_pool]}
+                            ]
+                        }
+                    ]
+                }
+            }
+        },
+        "tolerations": [
+            {"key": NODE_POOL_KEY, "operator": "Equal", "value": node_pool, "effect": "NoSchedule"}
+        ],
+    }
 
 
 def strimzi_cluster(
@@ -118,16 +144,19 @@ def strimzi_cluster(
     }
     if settings.storage_class:
         volume["class"] = settings.storage_class
+    pool_spec: dict[str, object] = {
+        "replicas": settings.replicas,
+        "roles": ["controller", "broker"],
+        "storage": {"type": "jbod", "volumes": [volume]},
+    }
+    if settings.node_pool:
+        pool_spec["template"] = {"pod": node_pool_placement(settings.node_pool)}
     k8s.apiextensions.CustomResource(
         f"{name}-nodes",
         api_version=tokens.STRIMZI_API_VERSION,
         kind="KafkaNodePool",
         metadata={"name": f"{cluster}-nodes", "namespace": namespace, "labels": strimzi_labels},
-        spec={
-            "replicas": settings.replicas,
-            "roles": ["controller", "broker"],
-            "storage": {"type": "jbod", "volumes": [volume]},
-        },
+        spec=pool_spec,
         opts=child,
     )
     admin_secret_name = f"{cluster}-admin"

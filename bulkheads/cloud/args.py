@@ -86,7 +86,9 @@ class NetworkArgs:
 class StrimziSettings:
     """A Strimzi-managed cluster in ``namespace`` (default ``kafka``): ``replicas`` combined
     broker/controller nodes (default 3), ``kafka_version`` (default 4.1.0), ``image`` (None:
-    Strimzi's own; AutoMQ needs its image), metadata volume ``storage_size`` (default 20Gi).
+    Strimzi's own; AutoMQ needs its image), volume ``storage_size`` (default 20Gi) of
+    ``storage_class``, scheduled on Kubernetes node pool ``node_pool`` (label
+    ``bulkheads.io/node-pool``) when set.
     """
 
     namespace: str = "kafka"
@@ -95,6 +97,7 @@ class StrimziSettings:
     image: str | None = None
     storage_size: str = "20Gi"
     storage_class: str | None = None
+    node_pool: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,15 @@ class MskSettings:
 
 @dataclass(frozen=True)
 class ObjectStorageSettings:
-    """AutoMQ's buckets ``<bucket_prefix>-<environment>-{data,ops,wal}`` in ``region``;
-    ops objects expire after ``ops_retention_days`` (default 30).
+    """AutoMQ's buckets ``<bucket_prefix>-<environment>-{data,ops,wal}`` in ``region``.
+
+    ``wal`` ``s3`` (default) keeps the WAL in its own bucket; ``ebs`` on the brokers'
+    volume (no WAL bucket). Ops objects expire after ``ops_retention_days`` (default 30).
     """
 
     bucket_prefix: str
     region: str
+    wal: Literal["s3", "ebs"] = "s3"
     ops_retention_days: int = 30
 
 

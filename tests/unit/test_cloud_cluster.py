@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -112,13 +113,15 @@ def build(harness: CloudHarness, name: str, args: ClusterArgs, **wiring: Any) ->
         return pulumi.Output.all(
             harness.capture("bootstrap", cluster.bootstrap_servers),
             harness.capture("connection_bootstrap", connection.bootstrap_servers),
-            harness.capture("password", connection.password),
-            harness.capture("password_secret", connection.password.is_secret()),
+            harness.capture("password", connection.sasl_password),
+            harness.capture(
+                "password_secret", pulumi.Output.from_input(connection.sasl_password).is_secret()
+            ),
             harness.capture(
                 "security_group", cluster.security_group_id if cluster.security_group_id else ""
             ),
             harness.capture("tls", connection.tls_enabled),
-            harness.capture("username", connection.username),
+            harness.capture("username", connection.sasl_username),
         )
 
     harness.run(program)
@@ -275,11 +278,44 @@ def test_automq_kafka_resource_carries_object_storage(automq: CloudHarness) -> N
 
 def test_automq_outputs(automq: CloudHarness) -> None:
     assert automq.captured["bootstrap"] == "ingest-kafka-bootstrap.kafka-ingest.svc:9096"
-    assert automq.captured["connection_bootstrap"] == automq.captured["bootstrap"]
+    assert automq.captured["connection_bootstrap"] == [automq.captured["bootstrap"]]
     assert automq.captured["password"] == PASSWORD
     assert automq.captured["password_secret"] is True
     assert automq.captured["tls"] is True
     assert automq.captured["username"] == "bulkheads-admin"
+
+
+def test_automq_with_wal_on_ebs_has_no_wal_bucket(harness: CloudHarness) -> None:
+    storage = ObjectStorageSettings(bucket_prefix="pay-ingest", region="eu-west-1", wal="ebs")
+    build(harness, "ingest", replace(AUTOMQ, storage=storage))
+    assert harness.names(tokens.AWS_S3_BUCKET) == ["ingest-data", "ingest-ops"]
+    assert all(harness.counts()[t] == 2 for t in BUCKET_PARTS)
+    config = harness.one(tokens.STRIMZI_KAFKA, "ingest-kafka").inputs["spec"]["kafka"]["config"]
+    assert config["s3.wal.path"] == "0@file:///var/lib/kafka/data-0/automq-wal"
+    policy = json.loads(harness.one(tokens.AWS_IAM_ROLE_POLICY, "ingest-brokers").inputs["policy"])
+    (buckets,) = [s["Resource"] for s in policy["Statement"] if s["Sid"] == "Buckets"]
+    assert sorted(buckets) == [
+        "arn:aws:s3:::pay-ingest-prod-data",
+        "arn:aws:s3:::pay-ingest-prod-ops",
+    ]
+
+
+def test_automq_node_pool_is_pinned_to_its_kubernetes_nodes(harness: CloudHarness) -> None:
+    build(
+        harness,
+        "ingest",
+        replace(AUTOMQ, strimzi=replace(AUTOMQ.strimzi, node_pool="kafka-ingest")),
+    )
+    pod = harness.one(tokens.STRIMZI_KAFKA_NODE_POOL, "ingest-nodes").inputs["spec"]["template"][
+        "pod"
+    ]
+    (term,) = pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][
+        "nodeSelectorTerms"
+    ]
+    assert term["matchExpressions"] == [
+        {"key": "bulkheads.io/node-pool", "operator": "In", "values": ["kafka-ingest"]}
+    ]
+    assert pod["tolerations"][0]["value"] == "kafka-ingest"
 
 
 # -- Strimzi (classic Kafka) -----------------------------------------------------------------
@@ -316,6 +352,7 @@ def test_strimzi_has_no_automq_settings_and_a_kraft_node_pool(strimzi: CloudHarn
     assert pool["metadata"]["labels"]["strimzi.io/cluster"] == "sandbox"
     assert pool["spec"]["roles"] == ["controller", "broker"]
     assert pool["spec"]["replicas"] == 3
+    assert "template" not in pool["spec"]
 
 
 def test_strimzi_user_operator_manages_only_the_admin(strimzi: CloudHarness) -> None:
@@ -417,6 +454,10 @@ def test_msk_admin_secret_is_associated(msk: CloudHarness) -> None:
 
 def test_msk_outputs(msk: CloudHarness) -> None:
     assert msk.captured["bootstrap"] == "b-1.delivery-msk:9096,b-2.delivery-msk:9096"
+    assert msk.captured["connection_bootstrap"] == [
+        "b-1.delivery-msk:9096",
+        "b-2.delivery-msk:9096",
+    ]
     assert msk.captured["security_group"] == "sg-delivery"
     assert msk.captured["tls"] is True
 
