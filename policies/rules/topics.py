@@ -82,7 +82,7 @@ def check_retention_bounds(resource: Resource, config: Config) -> Iterator[str]:
     if bounds is None:
         return
     low, high = parse_duration_ms(bounds["min"]), parse_duration_ms(bounds["max"])
-    span = f"between {format_duration(low)} and {format_duration(high)}"
+    span = f"between {bounds['min']} and {bounds['max']}"
     topic = resource.get("topic", resource.name)
     raw = topic_config.get("retention.ms")
     retention = _int(raw)
@@ -106,13 +106,13 @@ def check_retention_bounds(resource: Resource, config: Config) -> Iterator[str]:
     elif retention < low:
         yield (
             f"{workload_class} topic '{topic}' keeps data for {format_duration(retention)}, "
-            f"below the {workload_class} minimum {format_duration(low)}; "
+            f"below the {workload_class} minimum {bounds['min']}; "
             f"set retention.ms {span}"
         )
     elif retention > high:
         yield (
             f"{workload_class} topic '{topic}' keeps data for {format_duration(retention)}, "
-            f"above the {workload_class} maximum {format_duration(high)}; "
+            f"above the {workload_class} maximum {bounds['max']}; "
             f"set retention.ms {span}"
         )
 
