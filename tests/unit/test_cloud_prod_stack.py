@@ -1,0 +1,144 @@
+"""The cloud layer of the ``prod`` stack under mocks: spec -> arguments -> Network + Clusters.
+
+Until the Platform composition lands this builds the network and every cluster the way it
+will (clusters on the network's subnets and broker security groups) and pins every
+resource per type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bulkheads.cloud.args import IrsaSettings
+from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
+from bulkheads.spec.loader import load_platform
+from bulkheads.spec.model import PlatformSpec
+from components import tokens
+from components.cluster import Cluster, ClusterWiring
+from components.kubernetes_provider import KubernetesTarget, kubernetes_provider
+from components.network import Network
+from tests.unit.cloud_harness import CloudHarness
+
+STACKS = Path(__file__).resolve().parents[2] / "stacks"
+SETTINGS = CloudSettings(
+    irsa=IrsaSettings(
+        oidc_provider_arn="arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/P",
+        oidc_issuer="https://oidc.eks.eu-west-1.amazonaws.com/id/P",
+    ),
+    automq_image="automqinc/automq:1.6.0",
+)
+POOLS = 9  # Kubernetes worker pools in stacks/Pulumi.prod.yaml, one security group each
+BUCKET_PARTS = (
+    tokens.AWS_S3_BUCKET,
+    tokens.AWS_S3_OWNERSHIP_CONTROLS,
+    tokens.AWS_S3_PUBLIC_ACCESS_BLOCK,
+    tokens.AWS_S3_BUCKET_SSE,
+    tokens.AWS_S3_LIFECYCLE,
+    tokens.AWS_S3_BUCKET_POLICY,
+)
+EXPECTED_COUNTS = {
+    tokens.NETWORK: 1,
+    tokens.AWS_VPC: 1,
+    tokens.AWS_SUBNET: 3,
+    tokens.AWS_ROUTE_TABLE: 1,
+    tokens.AWS_ROUTE_TABLE_ASSOCIATION: 3,
+    tokens.AWS_VPC_ENDPOINT: 5,
+    # endpoints + 3 broker groups + one per pool
+    tokens.AWS_SECURITY_GROUP: 1 + 3 + POOLS,
+    # brokers: one per pool + self; workers: self (Connect REST); endpoints: one per boundary
+    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + 3) + POOLS + (3 + POOLS),
+    # brokers: self, endpoints, S3; workers: brokers, self, endpoints, S3
+    tokens.AWS_SECURITY_GROUP_EGRESS_RULE: 3 * 3 + 4 * POOLS,
+    tokens.AWS_LOG_GROUP: 1 + 2,  # flow logs + MSK broker logs of delivery and lake
+    tokens.AWS_IAM_ROLE: 2,  # flow logs + ingest brokers (IRSA)
+    tokens.AWS_IAM_ROLE_POLICY: 2,
+    tokens.AWS_FLOW_LOG: 1,
+    tokens.CLUSTER: 3,
+    tokens.AWS_KMS_KEY: 3,
+    **dict.fromkeys(BUCKET_PARTS, 3),  # ingest: data, ops, WAL
+    tokens.K8S_PROVIDER: 1,
+    tokens.STRIMZI_KAFKA: 1,
+    tokens.STRIMZI_KAFKA_NODE_POOL: 1,
+    tokens.K8S_SECRET: 1,
+    tokens.STRIMZI_KAFKA_USER: 1,
+    tokens.AWS_MSK_CONFIGURATION: 2,
+    tokens.AWS_MSK_CLUSTER: 2,
+    tokens.AWS_SECRET: 2,
+    tokens.AWS_SECRET_VERSION: 2,
+    tokens.AWS_MSK_SCRAM_ASSOCIATION: 2,
+}
+
+
+@pytest.fixture(scope="module")
+def prod() -> PlatformSpec:
+    return load_platform(STACKS / "Pulumi.prod.yaml")
+
+
+@pytest.fixture
+def harness() -> CloudHarness:
+    return CloudHarness()
+
+
+@pytest.fixture
+def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
+    def build() -> None:
+        network = Network("prod", network_args(prod))
+        k8s = kubernetes_provider("prod-k8s", KubernetesTarget(render_dir="rendered"))
+        for name in prod.clusters:
+            args = cluster_args(prod, name, SETTINGS)
+            Cluster(
+                name,
+                args,
+                ClusterWiring(
+                    admin_password="from-config",
+                    subnet_ids=network.private_subnet_ids,
+                    security_group_id=network.broker_security_groups[name].id,
+                    kubernetes=k8s,
+                ),
+            )
+
+    harness.run(build)
+    return harness
+
+
+def test_prod_pool_count_matches_the_stack(prod: PlatformSpec) -> None:
+    assert sum(p.runtime.kind == "kubernetes" for p in prod.pools.values()) == POOLS
+
+
+def test_prod_cloud_resources_per_type(program: CloudHarness) -> None:
+    assert program.counts() == EXPECTED_COUNTS
+
+
+def test_prod_msk_clusters_sit_in_the_private_subnets_behind_their_group(
+    program: CloudHarness,
+) -> None:
+    subnet_ids = sorted(f"{s}-id" for s in program.names(tokens.AWS_SUBNET))
+    for name, brokers in (("delivery", 6), ("lake", 3)):
+        nodes = program.one(tokens.AWS_MSK_CLUSTER, f"{name}-msk").inputs
+        assert nodes["numberOfBrokerNodes"] == brokers
+        assert sorted(nodes["brokerNodeGroupInfo"]["clientSubnets"]) == subnet_ids
+        assert nodes["brokerNodeGroupInfo"]["securityGroups"] == [f"prod-brokers-{name}-id"]
+
+
+def test_prod_ingest_is_automq_on_its_own_buckets(program: CloudHarness) -> None:
+    assert program.names(tokens.AWS_S3_BUCKET) == ["ingest-data", "ingest-ops", "ingest-wal"]
+    kafka = program.one(tokens.STRIMZI_KAFKA, "ingest-kafka").inputs
+    assert kafka["metadata"]["namespace"] == "kafka-ingest"
+    assert kafka["spec"]["kafka"]["config"]["s3.data.buckets"].startswith(
+        "0@s3://pay-ingest-prod-data?region=eu-west-1"
+    )
+
+
+def test_dev_msk_brokers_must_spread_over_the_zones(prod: PlatformSpec) -> None:
+    two_zones = prod.model_copy(update={"network": prod.network.model_copy(update={"zones": 2})})
+    with pytest.raises(
+        ValueError, match=r"clusters\.lake\.deploy\.brokers: 3 brokers cannot spread"
+    ):
+        cluster_args(two_zones, "lake", SETTINGS)
+
+
+def test_automq_without_cloud_settings_is_refused(prod: PlatformSpec) -> None:
+    with pytest.raises(ValueError, match=r"clusters\.ingest: an AutoMQ cluster needs storage"):
+        cluster_args(prod, "ingest", CloudSettings())
