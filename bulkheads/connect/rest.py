@@ -16,6 +16,7 @@ import urllib.request
 from typing import Any
 
 DEFAULT_TIMEOUT = 60.0
+TASKLESS_GRACE = 10.0
 _POLL_INTERVAL = 0.25
 _REQUEST_TIMEOUT = 30.0
 
@@ -126,9 +127,9 @@ def observed_state(status: dict[str, Any]) -> str:
 
 
 def is_settled(status: dict[str, Any], state: str) -> bool:
-    """True when the connector and all its tasks have reached ``state``.
+    """True when the connector and every task it has reached ``state``.
 
-    A stopped connector has no tasks; a running or paused one has at least one.
+    A stopped connector has no tasks; a connector created paused has none yet either.
     """
     wanted = STATE_NAMES[state]
     tasks = status.get("tasks", [])
@@ -136,7 +137,7 @@ def is_settled(status: dict[str, Any], state: str) -> bool:
         return False
     if state == "stopped":
         return not tasks
-    return bool(tasks) and all(task["state"] == wanted for task in tasks)
+    return all(task["state"] == wanted for task in tasks)
 
 
 def failure_of(status: dict[str, Any]) -> str | None:
@@ -154,15 +155,23 @@ def wait_for_state(
 ) -> dict[str, Any]:
     """Poll the status until ``name`` settles in ``state``; return the last status.
 
+    A running connector is given ``TASKLESS_GRACE`` seconds to get its tasks assigned
+    (one may legitimately have none, e.g. a mirror with no matching topic yet).
     Raises :class:`ConnectRestError` at once if the connector or a task FAILED,
     and on timeout with the last state seen.
     """
-    deadline = time.monotonic() + timeout
+    start = time.monotonic()
+    deadline = start + timeout
     last: dict[str, Any] | None = None
     while True:
         last = get_status(base_url, name)
         if last is not None:
-            if is_settled(last, state):
+            waiting_for_tasks = (
+                state == "running"
+                and not last.get("tasks")
+                and time.monotonic() - start < TASKLESS_GRACE
+            )
+            if is_settled(last, state) and not waiting_for_tasks:
                 return last
             failure = failure_of(last)
             if failure and state == "running":

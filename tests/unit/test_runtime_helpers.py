@@ -139,8 +139,9 @@ def status(connector: str, *tasks: str, trace: str = "") -> dict[str, Any]:
     [
         (status("RUNNING", "RUNNING", "RUNNING"), "running", True),
         (status("RUNNING", "RUNNING", "UNASSIGNED"), "running", False),
-        (status("RUNNING"), "running", False),
+        (status("RUNNING"), "running", True),
         (status("PAUSED", "PAUSED"), "paused", True),
+        (status("PAUSED"), "paused", True),
         (status("PAUSED", "RUNNING"), "paused", False),
         (status("STOPPED"), "stopped", True),
         (status("STOPPED", "RUNNING"), "stopped", False),
