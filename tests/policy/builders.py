@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_policy import (
-    Policy,
     PolicyCustomTimeouts,
     PolicyProviderResource,
     PolicyResource,
@@ -56,7 +55,9 @@ class Res:
         return urn(self.type, self.name)
 
 
-def stack_args(resources: Sequence[Res], config: Mapping[str, Any] | None = None):
+def stack_args(
+    resources: Sequence[Res], config: Mapping[str, Any] | None = None
+) -> StackValidationArgs:
     built: dict[str, PolicyResource] = {}
     for res in resources:
         provider = (
@@ -90,9 +91,10 @@ class Pack:
 
     def __init__(self, suppressions: Path) -> None:
         self.suppressions_path = suppressions
+        suppressions.write_text("suppressions: []\n", encoding="utf-8")
         source = SuppressionSource(suppressible_map(all_rules()), suppressions, lambda: TODAY)
         self.state = PackState(source)
-        self.policies: dict[str, Policy] = {p.name: p for p in build_policies(state=self.state)}
+        self.policies: dict[str, Any] = {p.name: p for p in build_policies(state=self.state)}
 
     def resource(
         self,

@@ -1,13 +1,16 @@
 """Access rules: wildcard ACLs and sinks writing raw topics."""
 
+from typing import Any
+
 from components import tokens
-from tests.policy.builders import Pack, acl, connector, principal
+from policies.rules.model import Config
+from tests.policy.builders import Pack, Res, acl, connector, principal
 
 NO_WILDCARDS = "bulkheads-access-no-wildcards"
 SINK_RAW = "bulkheads-access-sink-no-raw-write"
 
 
-def run_acl(pack: Pack, config=None, **props) -> list[str]:
+def run_acl(pack: Pack, config: Config | None = None, **props: Any) -> list[str]:
     return pack.resource(
         NO_WILDCARDS,
         tokens.KAFKA_ACL,
@@ -65,7 +68,7 @@ def test_other_resource_types_are_ignored(pack: Pack) -> None:
     assert pack.resource(NO_WILDCARDS, tokens.KAFKA_TOPIC, "t", {"aclPrincipal": "*"}) == []
 
 
-def sink_stack(*extra):
+def sink_stack(*extra: Res) -> list[Res]:
     return [
         connector("search-index", kind="sink", pool="search-sinks", reads=["raw.orders.created"]),
         principal("pipeline.search-index", pool="search-sinks"),

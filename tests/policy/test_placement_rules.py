@@ -1,6 +1,6 @@
 """Placement rules: pool sharing, worker groups, regulated clusters, cross-cluster pipelines."""
 
-from tests.policy.builders import Pack, cluster, connector, topic_contract, worker_pool
+from tests.policy.builders import Pack, Res, cluster, connector, topic_contract, worker_pool
 
 SEPARATION = "bulkheads-runtime-live-replay-separation"
 GROUPS = "bulkheads-runtime-unique-worker-groups"
@@ -144,7 +144,7 @@ def test_unregulated_shared_cluster_passes(pack: Pack) -> None:
     assert pack.stack(REGULATED, resources) == []
 
 
-def two_clusters(*extra):
+def two_clusters(*extra: Res) -> list[Res]:
     return [
         worker_pool("live-cdc"),
         worker_pool("mirror", cluster="delivery", workload_class="derived"),

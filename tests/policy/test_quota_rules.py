@@ -1,6 +1,7 @@
 """Quota rules: named entities and throttled replay principals."""
 
 from components import tokens
+from policies.rules.model import Config
 from tests.policy.builders import Pack, Res, connector, kafka_quota, principal
 
 ENTITY_NAMED = "bulkheads-quota-entity-named"
@@ -8,7 +9,7 @@ REPLAY = "bulkheads-quota-replay-byte-rate"
 RATES = {"producer_byte_rate": 10_485_760, "consumer_byte_rate": 10_485_760}
 
 
-def run_quota(pack: Pack, quota: Res, config=None) -> list[str]:
+def run_quota(pack: Pack, quota: Res, config: Config | None = None) -> list[str]:
     return pack.resource(ENTITY_NAMED, tokens.KAFKA_QUOTA, quota.name, quota.props, config)
 
 

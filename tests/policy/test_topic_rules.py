@@ -1,6 +1,9 @@
 """Topic rules: live durability, retention bounds, one writer per topic."""
 
+from typing import Any
+
 from components import tokens
+from policies.rules.model import Config
 from tests.policy.builders import Pack, Res, acl, connector, topic_contract, worker_pool
 
 DURABILITY = "bulkheads-topic-live-durability"
@@ -9,7 +12,7 @@ SINGLE_WRITER = "bulkheads-topic-single-writer"
 DAY_MS = 86_400_000
 
 
-def run(pack: Pack, rule: str, pack_config=None, **props) -> list[str]:
+def run(pack: Pack, rule: str, pack_config: Config | None = None, **props: Any) -> list[str]:
     topic = topic_contract("raw.orders.created", **props)
     return pack.resource(rule, tokens.TOPIC_CONTRACT, topic.name, topic.props, pack_config)
 
