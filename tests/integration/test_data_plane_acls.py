@@ -1,8 +1,10 @@
 """The local stack's data-plane plan applied to a real Kafka: the boundaries hold.
 
 No Pulumi engine here: the plan (topics, SCRAM users, ACLs, quotas) is applied with the
-admin client, then real clients authenticate as the planned principals. Kafka is started
-from the local harness in a temporary state dir on its own ports (39492/39493).
+admin client, then real clients authenticate as the planned principals. This module starts
+its own Kafka node (cluster ``dataplane``, free ports, temporary state dir) rather than the
+session one, because it applies the whole local stack's topics and principals, whose names
+other tests may also use.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import secrets
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,6 @@ from bulkheads.spec.loader import load_platform
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT, CONTROLLER_PORT = 39492, 39493
 SOURCE = "pipeline.orders-events"  # live source, writes raw.orders.events
 SINK = "pipeline.orders-archive"  # derived sink, reads raw.orders.events
 REPLAY = "pipeline.orders-rebuild"  # replay, writes derived.orders.rebuilt at 1MiB/s
@@ -70,9 +71,11 @@ class AppliedPlan:
 
 
 @pytest.fixture(scope="module")
-def applied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppliedPlan]:
+def applied(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+) -> Iterator[AppliedPlan]:
     platform = LocalPlatform(state_dir=tmp_path_factory.mktemp("dataplane-state"))
-    connection = platform.start_kafka(PORT, CONTROLLER_PORT, cluster="dataplane")
+    connection = platform.start_kafka(free_port(), free_port(), cluster="dataplane")
     try:
         plan = plan_cluster(load_platform(ROOT / "stacks" / "Pulumi.local.yaml"), "local")
         passwords = {p.username: secrets.token_urlsafe(24) for p in plan.principals}
