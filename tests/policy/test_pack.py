@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import runpy
 import subprocess
@@ -184,3 +185,11 @@ def test_language_host_command_starts_the_analyzer(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("path", sorted((POLICIES_DIR / "config").glob("*.json")), ids=str)
+def test_shipped_stack_configs_name_real_rules_and_properties(path: Path) -> None:
+    rules = {rule.id: rule for rule in all_rules()}
+    for rule_id, settings in json.loads(path.read_text(encoding="utf-8")).items():
+        assert rule_id in rules, f"{path.name}: unknown rule {rule_id}"
+        assert set(settings) - {"enforcementLevel"} <= set(rules[rule_id].config), rule_id
