@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from bulkheads.local.paths import write_private_text
 
 SECURITY_PROTOCOL = "SASL_PLAINTEXT"
 SASL_MECHANISM = "SCRAM-SHA-512"
@@ -56,10 +57,7 @@ class KafkaConnection:
 
     def save(self, path: Path) -> None:
         """Write as JSON readable by the owner only (0600): it holds the admin password."""
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            json.dump(asdict(self), file, indent=2)
-        path.chmod(0o600)
+        write_private_text(path, json.dumps(asdict(self), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> KafkaConnection:

@@ -8,6 +8,7 @@ twice and an interrupted fetch is redone.
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
@@ -47,6 +48,15 @@ def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: Non
     (home / "plugins").mkdir(parents=True, exist_ok=True)
     if jars_ready(cache_dir):
         return libs
+    with (home / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same version
+        if not jars_ready(cache_dir):
+            _fetch(home, progress)
+    return libs
+
+
+def _fetch(home: Path, progress: Callable[[str], None]) -> None:
+    libs = home / "libs"
     mvn = shutil.which("mvn")
     if mvn is None:
         raise LocalPlatformError(
@@ -71,4 +81,3 @@ def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: Non
     jar_count = sum(1 for _ in libs.glob("*.jar"))
     (libs / COMPLETE_MARKER).write_text(f"{kafka_version()} {jar_count} jars\n")
     progress(f"cached {jar_count} jars in {libs}")
-    return libs

@@ -25,7 +25,7 @@ from bulkheads.local import broker, processes, worker
 from bulkheads.local.connection import KafkaConnection
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.jars import ensure_jars, kafka_home
-from bulkheads.local.paths import default_cache_dir, default_state_dir
+from bulkheads.local.paths import default_cache_dir, default_state_dir, write_private_text
 from bulkheads.local.scram import LoginRejected, scram_login
 from bulkheads.local.worker import WorkerSpec
 
@@ -88,7 +88,7 @@ class LocalPlatform:
         config = node_dir / "server.properties"
         data_dir = node_dir / "data"
         if processes.tracked_pid(node_dir) is None:
-            config.write_text(broker.server_properties(connection, data_dir))
+            write_private_text(config, broker.server_properties(connection, data_dir))
             if not broker.is_formatted(data_dir):
                 self._progress(f"formatting KRaft storage of cluster {cluster!r} in {data_dir}")
                 broker.format_storage(libs, config, connection)
@@ -134,8 +134,7 @@ class LocalPlatform:
             running = False
         if not running:
             _require_free_port(spec.rest_port, f"worker {spec.pool!r}")
-            config.write_text(wanted)
-            config.chmod(0o600)
+            write_private_text(config, wanted)
             processes.start_java(
                 worker_dir, libs, worker.JVM_OPTIONS, worker.MAIN_CLASS, [str(config)]
             )
