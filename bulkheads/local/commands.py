@@ -48,7 +48,7 @@ def _up(args: argparse.Namespace) -> int:
     platform = _platform(args)
     try:
         connection = platform.start_kafka(args.port, args.controller_port)
-    except LocalPlatformError as error:
+    except (LocalPlatformError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     credentials = platform.kafka_dir(DEFAULT_CLUSTER) / "connection.json"
