@@ -1,0 +1,196 @@
+"""The whole platform as plain values: what ``components.platform.Platform`` builds.
+
+``plan_platform(spec, project_root)`` adds to the per-cluster data plane
+(:func:`bulkheads.plan.plan_clusters`) the runtime side: one :class:`PoolPlan` per worker
+pool and one :class:`ConnectorPlan` per pipeline, with every physical name and every
+derived connector setting decided here:
+
+- sinks get a dead-letter queue (``errors.tolerance=all``, ``dlq.<pipeline>``, context
+  headers on) unless their config already chooses ``errors.*`` itself;
+- MirrorMaker 2 connectors (mirror pipelines, and replays that use
+  ``MirrorSourceConnector``) get safe defaults (:func:`_mirror_defaults`) and are told
+  which cluster is ``source`` and ``target``; the Platform fills in those clusters'
+  bootstrap addresses and the pipeline's logins, which exist only at deploy time;
+- relative ``file`` paths (FileStream connectors) resolve against the project root.
+
+Kubernetes pools get requests equal to limits (Guaranteed QoS: a noisy pool cannot borrow
+its neighbours' CPU).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bulkheads.plan import names, plan_clusters
+from bulkheads.plan.topics import durability
+from bulkheads.plan.types import ClusterPlan, PipelineKind, WorkerPoolPlan, WorkloadClass
+from bulkheads.spec.model import (
+    MIRROR_SOURCE_CONNECTOR,
+    KubernetesRuntime,
+    LocalRuntime,
+    MirrorPipeline,
+    PlatformSpec,
+    SinkPipeline,
+)
+
+FILE_KEY = "file"
+
+
+@dataclass(frozen=True)
+class KubernetesPoolRuntime:
+    """A pool's Strimzi KafkaConnect sizing and placement."""
+
+    replicas: int
+    cpu: str
+    memory: str
+    node_pool: str | None
+
+
+@dataclass(frozen=True)
+class LocalPoolRuntime:
+    """A pool's local Connect worker process on ``127.0.0.1:<rest_port>``."""
+
+    rest_port: int
+
+
+@dataclass(frozen=True)
+class PoolPlan:
+    """One Connect worker group: its Kafka side (``worker``) and where it runs."""
+
+    worker: WorkerPoolPlan
+    runtime: KubernetesPoolRuntime | LocalPoolRuntime
+    override_policy: str
+
+
+@dataclass(frozen=True)
+class ConnectorPlan:
+    """One pipeline's connector.
+
+    ``secrets`` maps config keys to secret names (resolved at deploy time);
+    ``cluster_logins`` maps a MirrorMaker 2 client prefix (``source.cluster``,
+    ``target.cluster``) to the cluster whose bootstrap and pipeline login it gets.
+    """
+
+    connector: str
+    pipeline: str
+    kind: PipelineKind
+    pool: str
+    cluster: str
+    workload_class: WorkloadClass
+    owner: str
+    connector_class: str
+    username: str
+    tasks_max: int
+    state: str
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    config: dict[str, str]
+    secrets: dict[str, str] = field(default_factory=dict)
+    cluster_logins: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlatformPlan:
+    """Every cluster's data plane, every pool and every connector of one environment."""
+
+    environment: str
+    clusters: dict[str, ClusterPlan]
+    pools: tuple[PoolPlan, ...]
+    connectors: tuple[ConnectorPlan, ...]
+
+
+def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
+    """The plan of ``spec``; relative connector file paths resolve against ``project_root``."""
+    clusters = plan_clusters(spec)
+    workers = {pool.pool: pool for plan in clusters.values() for pool in plan.worker_pools}
+    pools = tuple(
+        PoolPlan(
+            worker=workers[name],
+            runtime=_runtime(pool.runtime),
+            override_policy=pool.override_policy,
+        )
+        for name, pool in spec.pools.items()
+    )
+    connectors = tuple(_connector(spec, name, project_root) for name in sorted(spec.pipelines))
+    return PlatformPlan(spec.environment, clusters, pools, connectors)
+
+
+def _runtime(runtime: KubernetesRuntime | LocalRuntime) -> KubernetesPoolRuntime | LocalPoolRuntime:
+    if isinstance(runtime, LocalRuntime):
+        return LocalPoolRuntime(rest_port=runtime.rest_port)
+    return KubernetesPoolRuntime(
+        replicas=runtime.replicas,
+        cpu=runtime.cpu,
+        memory=runtime.memory,
+        node_pool=runtime.node_pool,
+    )
+
+
+def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPlan:
+    pipeline = spec.pipelines[name]
+    cluster = spec.cluster_of(name)
+    workload_class = spec.class_of(name)
+    connector = pipeline.connector
+    config = {
+        key: _resolve_path(value, project_root) if key == FILE_KEY else value
+        for key, value in connector.config.items()
+    }
+    if isinstance(pipeline, SinkPipeline) and not any(k.startswith("errors.") for k in config):
+        config.update(_dead_letter_queue(spec, name, cluster, workload_class))
+    logins: dict[str, str] = {}
+    if connector.connector_class == MIRROR_SOURCE_CONNECTOR:
+        source = pipeline.source_cluster if isinstance(pipeline, MirrorPipeline) else cluster
+        logins = {"source.cluster": source, "target.cluster": cluster}
+        config = {**_mirror_defaults(source, cluster, pipeline.reads), **config}
+    return ConnectorPlan(
+        connector=names.connector_name(name),
+        pipeline=name,
+        kind=pipeline.kind,
+        pool=pipeline.pool,
+        cluster=cluster,
+        workload_class=workload_class,
+        owner=pipeline.owner,
+        connector_class=connector.connector_class,
+        username=names.connector_principal(name),
+        tasks_max=connector.tasks_max,
+        state=connector.state,
+        reads=tuple(pipeline.reads),
+        writes=tuple(write.topic for write in pipeline.writes),
+        config=config,
+        secrets=dict(connector.secrets),
+        cluster_logins=logins,
+    )
+
+
+def _resolve_path(value: str, project_root: Path) -> str:
+    path = Path(value)
+    return value if path.is_absolute() else str(project_root / path)
+
+
+def _dead_letter_queue(
+    spec: PlatformSpec, pipeline: str, cluster: str, workload_class: WorkloadClass
+) -> dict[str, str]:
+    replication = durability(spec, cluster, workload_class).replication_factor
+    return {
+        "errors.tolerance": "all",
+        "errors.deadletterqueue.topic.name": names.dlq_topic(pipeline),
+        "errors.deadletterqueue.topic.replication.factor": str(replication),
+        "errors.deadletterqueue.context.headers.enable": "true",
+    }
+
+
+def _mirror_defaults(source: str, target: str, topics: list[str]) -> dict[str, str]:
+    """MirrorMaker 2 defaults (a stack's own config wins): identity topic names, the
+    declared topics only, no ACL or config syncing (bulkheads owns both), no offset-sync
+    side topics. A replay reads and writes one cluster; MirrorMaker skips topics whose
+    source alias equals the target's, so its source is aliased ``<cluster>-replay``."""
+    return {
+        "source.cluster.alias": source if source != target else f"{target}-replay",
+        "target.cluster.alias": target,
+        "topics": ",".join(topics),
+        "replication.policy.class": "org.apache.kafka.connect.mirror.IdentityReplicationPolicy",
+        "sync.topic.acls.enabled": "false",
+        "sync.topic.configs.enabled": "false",
+        "emit.offset-syncs.enabled": "false",
+    }

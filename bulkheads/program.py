@@ -1,0 +1,101 @@
+"""The Pulumi program of every stack: stack file -> validated spec -> plan -> Platform.
+
+The spec is read from the stack's own file (``stacks/Pulumi.<stack>.yaml``) so that an
+invalid stack fails before any resource is registered, with file, line, path, value and
+fix for every problem at once. Stack config read besides the spec (namespace
+``bulkheads``): ``secrets`` (secret map, name -> value, for connector secret references),
+``oidcProviderArn``/``oidcIssuer``/``automqImage`` (AutoMQ on EKS), and the Kubernetes
+target (``kubeconfig``/``kubeContext`` or ``renderYamlToDirectory``). Local clusters log
+the Kafka provider in with the local harness's admin credential.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from bulkheads.cloud.args import IrsaSettings
+from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
+from bulkheads.local.paths import PROJECT_ROOT
+from bulkheads.local.platform import LocalPlatform
+from bulkheads.plan.platform import FILE_KEY, plan_platform
+from bulkheads.spec.errors import SpecError
+from bulkheads.spec.loader import load_platform
+from bulkheads.spec.model import LocalDeploy, PlatformSpec
+from components.kubernetes_provider import kubernetes_provider, target_from_config
+from components.platform import Platform, PlatformArgs
+
+CONFIG_NAMESPACE = "bulkheads"
+
+
+def stack_file(stack: str) -> Path:
+    """The config file of ``stack`` (``stackConfigDir: stacks``)."""
+    return PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml"
+
+
+def load_stack_spec(stack: str) -> PlatformSpec:
+    """The validated spec of ``stack``; a :class:`pulumi.RunError` lists every problem."""
+    try:
+        return load_platform(stack_file(stack))
+    except SpecError as error:
+        raise pulumi.RunError(f"the stack's platform spec is invalid:\n{error}") from None
+
+
+def cloud_settings(config: pulumi.Config) -> CloudSettings:
+    """AutoMQ-on-EKS settings from stack config (all optional)."""
+    arn, issuer = config.get("oidcProviderArn"), config.get("oidcIssuer")
+    irsa = IrsaSettings(oidc_provider_arn=arn, oidc_issuer=issuer) if arn and issuer else None
+    return CloudSettings(irsa=irsa, automq_image=config.get("automqImage"))
+
+
+def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
+    """Compose the platform of ``spec``.
+
+    Its only I/O is local: it reads the harness's admin credentials and creates the
+    directories of local connectors' files (FileStream tasks do not create them).
+    """
+    settings = cloud_settings(config)
+    try:
+        clusters = {name: cluster_args(spec, name, settings) for name in spec.clusters}
+    except ValueError as error:
+        raise pulumi.RunError(str(error)) from None
+    admin_passwords: dict[str, pulumi.Input[str]] = {}
+    admin_usernames: dict[str, str] = {}
+    local = [name for name, c in spec.clusters.items() if isinstance(c.deploy, LocalDeploy)]
+    if local:
+        harness = LocalPlatform()
+        for name in local:
+            connection = harness.connection(name)
+            admin_passwords[name] = pulumi.Output.secret(connection.password)
+            admin_usernames[name] = connection.username
+    strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
+    kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
+    kubernetes = (
+        kubernetes_provider("kubernetes", target_from_config(config))
+        if strimzi or kubernetes_pools
+        else None
+    )
+    secrets: dict[str, pulumi.Input[str]] = config.get_secret_object("secrets") or {}  # type: ignore[assignment]
+    plan = plan_platform(spec, PROJECT_ROOT)
+    if local:
+        for connector in plan.connectors:
+            if FILE_KEY in connector.config:
+                Path(connector.config[FILE_KEY]).parent.mkdir(parents=True, exist_ok=True)
+    args = PlatformArgs(
+        plan=plan,
+        network=network_args(spec),
+        clusters=clusters,
+        admin_passwords=admin_passwords,
+        admin_usernames=admin_usernames,
+        secret_values=secrets,
+        kubernetes=kubernetes,
+    )
+    return Platform(spec.environment, args)
+
+
+def main() -> None:
+    """Entry point of ``__main__.py``."""
+    spec = load_stack_spec(pulumi.get_stack())
+    platform = build_platform(spec, pulumi.Config(CONFIG_NAMESPACE))
+    pulumi.export("platform", platform.outputs)

@@ -1,0 +1,248 @@
+"""Platform: one environment's isolation boundaries, composed (``bulkheads:platform:Platform``).
+
+The one composition point. It takes a :class:`~bulkheads.plan.platform.PlatformPlan` and
+the cloud arguments (plain values, never the spec model) and builds, all parented here::
+
+    <name>-network                  Network
+    <name>-cluster-<cluster>        Cluster, and under it
+        <...>-kafka                 its explicit pulumi_kafka.Provider (admin login)
+        <...>-data                  DataPlane: topics, principals, ACLs, quotas
+    <name>-pool-<pool>              WorkerPool (after its cluster's data plane)
+    <name>-connector-<pipeline>     Connector (after its pool and the data planes it uses)
+
+Cluster admin passwords come from ``admin_passwords`` (the local harness's) or are
+generated once per cluster and kept secret in the state. ``outputs`` is a plain summary the
+main job reports from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, NetworkArgs
+from bulkheads.connect.config import scram_jaas_config
+from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
+from components import tokens
+from components.cluster import Cluster, ClusterWiring
+from components.connector import Connector, ConnectorArgs
+from components.data_plane import DataPlane
+from components.kafka_provider import kafka_provider
+from components.network import Network
+from components.secrets import GeneratedPassword
+from components.topics import DEFAULT_PROTECTION, Protection
+from components.worker_pool import (
+    EgressPeer,
+    KubernetesRuntime,
+    LocalRuntime,
+    WorkerPool,
+    WorkerPoolArgs,
+)
+
+
+@dataclass(frozen=True)
+class PlatformArgs:
+    """Everything the platform is built from.
+
+    ``admin_passwords``: per cluster, the admin login to use (default: generated);
+    ``secret_values``: secret name -> value for connector ``secrets`` references;
+    ``kubernetes``: the provider Strimzi resources go through (default provider if None).
+    """
+
+    plan: PlatformPlan
+    network: NetworkArgs
+    clusters: Mapping[str, ClusterArgs]
+    admin_passwords: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    admin_usernames: Mapping[str, str] = field(default_factory=dict)
+    secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    kubernetes: k8s.Provider | None = None
+    protection: Protection = DEFAULT_PROTECTION
+
+
+class Platform(pulumi.ComponentResource):
+    """Network, clusters and their data planes, worker pools and connectors."""
+
+    def __init__(
+        self, name: str, args: PlatformArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        plan = args.plan
+        super().__init__(tokens.PLATFORM, name, {tokens.PROP_ENVIRONMENT: plan.environment}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.network = Network(f"{name}-network", args.network, opts=child)
+        self.clusters: dict[str, Cluster] = {}
+        self.data_planes: dict[str, DataPlane] = {}
+        for cluster, cluster_args in args.clusters.items():
+            self._build_cluster(name, cluster, cluster_args, args)
+        self.pools = {pool.worker.pool: self._build_pool(name, pool, args) for pool in plan.pools}
+        self.connectors = {
+            connector.pipeline: self._build_connector(name, connector, args)
+            for connector in plan.connectors
+        }
+        self.outputs = self._summary(plan)
+        self.register_outputs({"summary": self.outputs})
+
+    def _build_cluster(
+        self, name: str, cluster: str, cluster_args: ClusterArgs, args: PlatformArgs
+    ) -> None:
+        component = f"{name}-cluster-{cluster}"
+        password = args.admin_passwords.get(cluster)
+        if password is None:
+            password = GeneratedPassword(
+                f"{component}-admin-password", opts=pulumi.ResourceOptions(parent=self)
+            ).result
+        if cluster in args.admin_usernames:
+            cluster_args = replace(cluster_args, admin_username=args.admin_usernames[cluster])
+        aws = args.network.kind == "aws"
+        brokers_group = self.network.broker_security_groups.get(cluster) if aws else None
+        wiring = ClusterWiring(
+            admin_password=password,
+            subnet_ids=self.network.private_subnet_ids if aws else None,
+            security_group_id=brokers_group.id if brokers_group is not None else None,
+            kubernetes=args.kubernetes,
+        )
+        resource = Cluster(
+            component, cluster_args, wiring, opts=pulumi.ResourceOptions(parent=self)
+        )
+        provider = kafka_provider(
+            f"{component}-kafka", resource.connection, opts=pulumi.ResourceOptions(parent=resource)
+        )
+        self.clusters[cluster] = resource
+        self.data_planes[cluster] = DataPlane(
+            f"{component}-data",
+            args.plan.clusters[cluster],
+            provider,
+            args.plan.environment,
+            args.protection,
+            opts=pulumi.ResourceOptions(parent=resource),
+        )
+
+    def _build_pool(self, name: str, pool: PoolPlan, args: PlatformArgs) -> WorkerPool:
+        worker = pool.worker
+        data_plane = self.data_planes[worker.cluster]
+        runtime: KubernetesRuntime | LocalRuntime
+        if isinstance(pool.runtime, KubernetesPoolRuntime):
+            runtime = self._kubernetes_runtime(pool.runtime, args.clusters[worker.cluster], args)
+        else:
+            runtime = LocalRuntime(rest_port=pool.runtime.rest_port)
+        return WorkerPool(
+            f"{name}-pool-{worker.pool}",
+            WorkerPoolArgs(
+                worker=worker,
+                environment=args.plan.environment,
+                bootstrap_servers=self.clusters[worker.cluster].bootstrap_servers,
+                password=data_plane.principals[worker.principal].password,
+                runtime=runtime,
+                override_policy=pool.override_policy,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[data_plane]),
+        )
+
+    def _kubernetes_runtime(
+        self, runtime: KubernetesPoolRuntime, cluster: ClusterArgs, args: PlatformArgs
+    ) -> KubernetesRuntime:
+        if cluster.deploy == "msk":
+            brokers = EgressPeer(ports=(SCRAM_TLS_PORT,), cidr=args.network.cidr)
+        else:
+            brokers = EgressPeer(
+                ports=(SCRAM_TLS_PORT,),
+                namespace=cluster.strimzi.namespace,
+                pod_labels={"strimzi.io/cluster": cluster.cluster},
+            )
+        return KubernetesRuntime(
+            brokers=(brokers,),
+            replicas=runtime.replicas,
+            cpu_request=runtime.cpu,
+            cpu_limit=runtime.cpu,
+            memory_request=runtime.memory,
+            memory_limit=runtime.memory,
+            node_pool=runtime.node_pool,
+        )
+
+    def _build_connector(self, name: str, plan: ConnectorPlan, args: PlatformArgs) -> Connector:
+        missing = sorted(set(plan.secrets.values()) - set(args.secret_values))
+        if missing:
+            raise ValueError(
+                f"pipeline {plan.pipeline!r} needs secrets {missing}: set them with "
+                f"`pulumi config set --secret --path 'bulkheads:secrets.<name>' <value>`"
+            )
+        secret_config: dict[str, pulumi.Input[str]] = {
+            key: args.secret_values[secret] for key, secret in plan.secrets.items()
+        }
+        used = {plan.cluster}
+        for prefix, cluster in plan.cluster_logins.items():
+            secret_config.update(self._cluster_login(prefix, cluster, plan.username))
+            used.add(cluster)
+        pool = self.pools[plan.pool]
+        return Connector(
+            f"{name}-connector-{plan.pipeline}",
+            ConnectorArgs(
+                connector=plan.connector,
+                pipeline=plan.pipeline,
+                kind=plan.kind,
+                pool=plan.pool,
+                cluster=plan.cluster,
+                workload_class=plan.workload_class,
+                owner=plan.owner,
+                environment=args.plan.environment,
+                connector_class=plan.connector_class,
+                username=plan.username,
+                password=self.data_planes[plan.cluster].principals[plan.username].password,
+                target=pool.target,
+                reads=plan.reads,
+                writes=plan.writes,
+                tasks_max=plan.tasks_max,
+                config=plan.config,
+                secret_config=secret_config,
+                state=plan.state,  # type: ignore[arg-type]
+            ),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]
+            ),
+        )
+
+    def _cluster_login(self, prefix: str, cluster: str, username: str) -> dict[str, Any]:
+        """MirrorMaker 2 client settings reaching ``cluster`` as the pipeline principal."""
+        resource = self.clusters[cluster]
+        password = self.data_planes[cluster].principals[username].password
+        protocol = "SASL_SSL" if resource.connection.tls_enabled else "SASL_PLAINTEXT"
+        return {
+            f"{prefix}.bootstrap.servers": resource.bootstrap_servers,
+            f"{prefix}.security.protocol": protocol,
+            f"{prefix}.sasl.mechanism": "SCRAM-SHA-512",
+            f"{prefix}.sasl.jaas.config": pulumi.Output.from_input(password).apply(
+                lambda secret: scram_jaas_config(username, secret)
+            ),
+        }
+
+    def _summary(self, plan: PlatformPlan) -> dict[str, Any]:
+        clusters = {
+            name: {
+                "bootstrap": self.clusters[name].bootstrap_servers,
+                "topics": [topic.name for topic in cluster_plan.topics],
+                "principals": [principal.username for principal in cluster_plan.principals],
+                "acls": sum(len(grant.bindings) for grant in cluster_plan.grants),
+                "quotas": len(cluster_plan.quotas),
+            }
+            for name, cluster_plan in plan.clusters.items()
+        }
+        pools = {
+            pool.worker.pool: {
+                "cluster": pool.worker.cluster,
+                "class": pool.worker.workload_class,
+                "endpoint": self.pools[pool.worker.pool].rest_url,
+            }
+            for pool in plan.pools
+        }
+        connectors = {
+            connector.connector: {
+                "pool": connector.pool,
+                "kind": connector.kind,
+                "state": connector.state,
+            }
+            for connector in plan.connectors
+        }
+        return {"clusters": clusters, "pools": pools, "connectors": connectors}
