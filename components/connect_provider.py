@@ -88,7 +88,13 @@ class ConnectorProvider(ResourceProvider):
 
         url, name, state = props["rest_url"], props["name"], props["state"]
         rest.create_connector(url, name, _full_config(props), state)
-        status = rest.wait_for_state(url, name, state)
+        try:
+            status = rest.wait_for_state(url, name, state)
+        except Exception as error:
+            # Create is all or nothing: a connector that never settles is removed again, so
+            # the stack does not lose track of it and the next `up` can create it afresh.
+            rest.delete_connector(url, name)
+            raise RuntimeError(f"{error} (connector {name!r} was removed again)") from error
         return CreateResult(f"{url}/connectors/{name}", _outputs(props, status))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
