@@ -14,7 +14,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from bulkheads.engine import Engine, EngineError
@@ -24,6 +23,7 @@ from bulkheads.local.platform import LocalPlatform
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
+from bulkheads.stacks import stack_file
 
 POLICY_PACK = PROJECT_ROOT / "policies"
 
@@ -114,8 +114,3 @@ def render_report(stack: str, platform: dict[str, Any]) -> str:
         state = _connector_state(endpoint, name) if endpoint.startswith("http") else "declared"
         lines.append(f"  connector {name} ({connector['kind']}) in {connector['pool']}: {state}")
     return "\n".join(lines)
-
-
-def stack_file(stack: str) -> Path:
-    """The stack config file of ``stack``."""
-    return PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml"

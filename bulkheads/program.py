@@ -23,15 +23,11 @@ from bulkheads.plan.platform import FILE_KEY, plan_platform
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
+from bulkheads.stacks import stack_file
 from components.kubernetes_provider import kubernetes_provider, target_from_config
 from components.platform import Platform, PlatformArgs
 
 CONFIG_NAMESPACE = "bulkheads"
-
-
-def stack_file(stack: str) -> Path:
-    """The config file of ``stack`` (``stackConfigDir: stacks``)."""
-    return PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml"
 
 
 def load_stack_spec(stack: str) -> PlatformSpec:
