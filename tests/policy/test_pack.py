@@ -166,25 +166,25 @@ def test_pack_manifest_points_at_the_project_virtualenv() -> None:
 
 def test_language_host_command_starts_the_analyzer(tmp_path: Path) -> None:
     """``python -u -m pulumi.policy <engine> <pack dir>``, from another cwd, serves gRPC."""
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(POLICIES_DIR)],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().strip())
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            info = analyzer_pb2_grpc.AnalyzerStub(channel).GetAnalyzerInfo(
-                empty_pb2.Empty(), timeout=10
-            )
-        assert info.name == PACK_NAME
-        assert len(info.policies) == len(all_rules())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    ) as process:
+        try:
+            assert process.stdout is not None
+            port = int(process.stdout.readline().strip())
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                info = analyzer_pb2_grpc.AnalyzerStub(channel).GetAnalyzerInfo(
+                    empty_pb2.Empty(), timeout=10
+                )
+            assert info.name == PACK_NAME
+            assert len(info.policies) == len(all_rules())
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 @pytest.mark.parametrize("path", sorted((POLICIES_DIR / "config").glob("*.json")), ids=str)
