@@ -113,14 +113,22 @@ def wait_gone(pid: int, process_dir: Path, timeout: float) -> bool:
 
 
 def log_excerpt(process_dir: Path, lines: int = 15) -> str:
-    """The first ERROR of the current run's log (where the cause usually is) and its tail."""
+    """The current run's first ERROR with its exception (where the cause is) and the log tail."""
     try:
         log = (process_dir / LOG_FILE).read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return "(no log yet)"
-    first_error = next((line for line in log if " ERROR " in line), None)
     tail = "\n".join(log[-lines:])
-    return f"first error: {first_error}\n...\n{tail}" if first_error else tail
+    first = next((index for index, line in enumerate(log) if " ERROR " in line), None)
+    if first is None:
+        return tail
+    causes = [line for line in log[first + 1 : first + 40] if _is_exception_line(line)][:3]
+    return "\n".join(["first error:", log[first], *causes, "...", tail])
+
+
+def _is_exception_line(line: str) -> bool:
+    """A stack trace's exception or ``Caused by`` line (not a frame, not a log record)."""
+    return not line.startswith(("[", "\tat ", "\t...")) and ("Exception" in line or "Error" in line)
 
 
 def _signal(pid: int, signum: signal.Signals) -> None:
