@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,10 @@ def test_a_pid_counts_only_while_it_carries_the_instance_tag(tmp_path: Path) -> 
     try:
         (ours / processes.PID_FILE).write_text(f"{tagged.pid}\n")
         (other / processes.PID_FILE).write_text(f"{tagged.pid}\n")
+        # Right after Popen returns, /proc may still show the forking Python's command line.
+        deadline = time.monotonic() + 10
+        while processes.tracked_pid(ours) is None and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert processes.tracked_pid(ours) == tagged.pid
         assert processes.tracked_pid(other) is None
         assert processes.stop(other) is None
