@@ -39,7 +39,8 @@ def platform_mappings(max_pipelines: int = 12) -> st.SearchStrategy[dict[str, An
 @st.composite
 def _platform(draw: st.DrawFn, max_pipelines: int) -> dict[str, Any]:
     local = draw(st.booleans())
-    names = iter(draw(st.lists(NAMES, min_size=20, max_size=20, unique=True)))
+    # up to 4 owners + 3 clusters + 3 clusters x 3 classes x 2 pools = 25 names
+    names = iter(draw(st.lists(NAMES, min_size=25, max_size=25, unique=True)))
     owners = [next(names) for _ in range(draw(st.integers(1, 4)))]
     clusters = {
         next(names): _cluster(draw, local, owners, index)
