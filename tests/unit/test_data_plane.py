@@ -52,8 +52,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             outputs["result"] = f"pw-{args.name}"
         return f"{args.name}-id", outputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
 
 
 class RecordingMonitor(MockMonitor):
