@@ -82,13 +82,35 @@ def tracked_pid(process_dir: Path) -> int | None:
 
 
 def is_ours(pid: int, process_dir: Path) -> bool:
-    _reap(pid)
+    """Running (not exited) and tagged with ``process_dir``."""
+    if has_exited(pid):
+        return False
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return instance_tag(process_dir).encode() in cmdline
+
+
+def has_exited(pid: int) -> bool:
+    """Gone, or a zombie whose threads have all exited (reaped here if it is our child).
+
+    A JVM's main thread can be a zombie while its other threads still shut down (and still
+    hold its ports), so a zombie state alone is not enough.
+    """
+    try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+    if state != "Z":
         return False
-    return state != "Z" and instance_tag(process_dir).encode() in cmdline
+    reaped = _reap(pid)
+    if reaped is not None:
+        return reaped
+    try:
+        return len(os.listdir(f"/proc/{pid}/task")) <= 1
+    except FileNotFoundError:
+        return True
 
 
 def stop(process_dir: Path, timeout: float = 30.0) -> int | None:
@@ -96,16 +118,16 @@ def stop(process_dir: Path, timeout: float = 30.0) -> int | None:
     pid = tracked_pid(process_dir)
     if pid is not None:
         _signal(pid, signal.SIGTERM)
-        if not wait_gone(pid, process_dir, timeout):
+        if not wait_gone(pid, timeout):
             _signal(pid, signal.SIGKILL)
-            wait_gone(pid, process_dir, 10.0)
+            wait_gone(pid, 10.0)
     (process_dir / PID_FILE).unlink(missing_ok=True)
     return pid
 
 
-def wait_gone(pid: int, process_dir: Path, timeout: float) -> bool:
+def wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
-    while is_ours(pid, process_dir):
+    while not has_exited(pid):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.2)
@@ -136,7 +158,13 @@ def _signal(pid: int, signum: signal.Signals) -> None:
         os.kill(pid, signum)
 
 
-def _reap(pid: int) -> None:
-    """Collect an exited child of this Python process so it does not linger as a zombie."""
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, os.WNOHANG)
+def _reap(pid: int) -> bool | None:
+    """Reap ``pid`` if it is a child of this Python that has fully exited.
+
+    True: reaped; False: our child, still running; None: not our child.
+    """
+    try:
+        reaped_pid, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return None
+    return reaped_pid == pid

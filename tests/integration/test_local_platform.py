@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import stat
 import time
+import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,36 +176,50 @@ def test_restarting_on_other_ports_names_the_fix(local_platform: LocalPlatform) 
 # -- Connect ----------------------------------------------------------------------------
 
 
-def test_worker_runs_as_its_own_principal_and_connectors_as_theirs(
+@pytest.fixture
+def worker_spec(
     local_platform: LocalPlatform,
     kafka_connection: KafkaConnection,
     kafka_admin: Any,
     free_port: Callable[[], int],
-    tmp_path: Path,
-) -> None:
+) -> Iterator[WorkerSpec]:
+    """Pool ``it``: its principal, ACLs and internal topics, as Pulumi creates them first.
+
+    The worker is stopped at teardown even when the test fails.
+    """
     internal = ["connect.it.configs", "connect.it.offsets", "connect.it.status"]
     create_topics(kafka_admin, internal, {"cleanup.policy": "compact"})
-    create_topics(kafka_admin, ["raw.it.lines"])
     # The worker's least privilege (see bulkheads/local/README.md): nothing on data topics.
     create_user(kafka_admin, "connect-it", "connect-it-secret")
     allow(kafka_admin, "connect-it", ResourceType.GROUP, "connect-it", [AclOperation.READ])
     for topic in internal:
         operations = [AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS]
         allow(kafka_admin, "connect-it", ResourceType.TOPIC, topic, operations)
-    create_user(kafka_admin, "file-lines", "file-lines-secret")
-    writer = [AclOperation.WRITE, AclOperation.DESCRIBE]
-    allow(kafka_admin, "file-lines", ResourceType.TOPIC, "raw.it.lines", writer)
-
-    spec = WorkerSpec(
+    yield WorkerSpec(
         pool="it", rest_port=free_port(), group_id="connect-it",
         config_topic=internal[0], offset_topic=internal[1], status_topic=internal[2],
         username="connect-it", password="connect-it-secret", bootstrap=kafka_connection.bootstrap,
     )  # fmt: skip
-    url = local_platform.start_worker(spec)
+    local_platform.stop_worker("it")
+
+
+def test_worker_runs_as_its_own_principal_and_connectors_as_theirs(
+    local_platform: LocalPlatform,
+    kafka_connection: KafkaConnection,
+    kafka_admin: Any,
+    worker_spec: WorkerSpec,
+    tmp_path: Path,
+) -> None:
+    create_topics(kafka_admin, ["raw.it.lines"])
+    create_user(kafka_admin, "file-lines", "file-lines-secret")
+    writer = [AclOperation.WRITE, AclOperation.DESCRIBE]
+    allow(kafka_admin, "file-lines", ResourceType.TOPIC, "raw.it.lines", writer)
+
+    url = local_platform.start_worker(worker_spec)
     pid = local_platform.worker_pid("it")
     assert pid is not None
     assert get_json(f"{url}/health")["status"] == "healthy"
-    assert local_platform.start_worker(spec) == url
+    assert local_platform.start_worker(worker_spec) == url
     assert local_platform.worker_pid("it") == pid, "an unchanged worker was restarted"
 
     lines = tmp_path / "lines.txt"
@@ -224,7 +239,12 @@ def test_worker_runs_as_its_own_principal_and_connectors_as_theirs(
     put_json(f"{url}/connectors/file-as-worker/config", base)
 
     def task_state(connector: str) -> str | None:
-        tasks = get_json(f"{url}/connectors/{connector}/status")["tasks"]
+        try:  # 404 until the worker has written the connector's first status
+            tasks = get_json(f"{url}/connectors/{connector}/status")["tasks"]
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
         return tasks[0]["state"] if tasks else None
 
     eventually(lambda: task_state("file-lines") == "RUNNING", 60, "file-lines task RUNNING")
