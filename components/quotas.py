@@ -1,7 +1,9 @@
 """Quota: one ``pulumi_kafka.Quota`` (client quota for a user or a client-id) on a cluster.
 
-Kafka stores quota values as doubles; they are rendered as plain decimal strings
-(``10485760``, ``50.0``) because pulumi-kafka takes a ``map[string]string``.
+Kafka stores quota values as doubles; pulumi-kafka takes them as a ``map[string]string``.
+They are rendered the way the provider reads them back — integral values without a
+fraction (``10485760``, ``50``), others as Python floats (``12.5``) — so a refresh finds
+no drift.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from components import tokens
 
 
 def quota_config_strings(config: dict[str, int | float]) -> dict[str, str]:
-    """Quota values as the strings pulumi-kafka takes."""
-    return {key: str(value) for key, value in sorted(config.items())}
+    """Quota values as the strings pulumi-kafka takes (``50.0`` -> ``"50"``)."""
+    return {key: _number(value) for key, value in sorted(config.items())}
+
+
+def _number(value: int | float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 class Quota(pulumi.ComponentResource):

@@ -19,6 +19,7 @@ from bulkheads.spec.model import PlatformSpec
 from components import tokens
 from components.data_plane import DataPlane
 from components.kafka_provider import KafkaConnection, kafka_provider
+from components.quotas import quota_config_strings
 from tests.plan.specs import LOCAL_SPEC
 
 GENERATED_PASSWORD = "pulumi-python:dynamic/bulkheads:GeneratedPassword"
@@ -347,9 +348,9 @@ def test_quota_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> Non
         "entityName": "pool.replay",
         "config": {
             "consumer_byte_rate": "10485760",
-            "controller_mutation_rate": "2.0",
+            "controller_mutation_rate": "2",
             "producer_byte_rate": "10485760",
-            "request_percentage": "10.0",
+            "request_percentage": "10",
         },
     }
     props = _of_type(monitor, tokens.QUOTA)["local-data-quota-user-pool.replay"].inputs
@@ -374,3 +375,10 @@ def test_provider_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> 
         "skipTlsVerify": "false",
     }
     assert isinstance(plane.principals["pool.replay"].credential, pulumi_kafka.UserScramCredential)
+
+
+def test_quota_values_render_as_the_provider_reads_them_back() -> None:
+    assert quota_config_strings({"request_percentage": 12.5, "producer_byte_rate": 1048576.0}) == {
+        "producer_byte_rate": "1048576",
+        "request_percentage": "12.5",
+    }
