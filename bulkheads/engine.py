@@ -89,8 +89,8 @@ class Engine:
             check=False,
         )
         if check and proc.returncode != 0:
-            tail = "\n".join((proc.stdout or "").splitlines()[-40:])
-            raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{tail}")
+            detail = diagnostics(proc.stdout or "")
+            raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{detail}")
         return proc
 
     def select_stack(self, stack: str) -> None:
@@ -115,3 +115,16 @@ class Engine:
             str(binary),
             capture=True,
         )
+
+
+def diagnostics(output: str, limit: int = 60) -> str:
+    """The ``Diagnostics:`` section of a pulumi command's output (else its last lines)."""
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Diagnostics:")), None)
+    if start is None:
+        return "\n".join(lines[-limit:])
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i][:1].strip() and ":" in lines[i]),
+        len(lines),
+    )
+    return "\n".join(lines[start:end][:limit])

@@ -19,6 +19,7 @@ DEFAULT_TIMEOUT = 60.0
 TASKLESS_GRACE = 10.0
 _POLL_INTERVAL = 0.25
 _REQUEST_TIMEOUT = 30.0
+REBALANCE_PATIENCE = 60.0
 
 # Desired connector state (lower case, as declared) -> the worker's state name.
 STATE_NAMES = {"running": "RUNNING", "paused": "PAUSED", "stopped": "STOPPED"}
@@ -40,7 +41,22 @@ def _path(name: str, *rest: str) -> str:
 
 
 def call(base_url: str, method: str, path: str, body: Any = None) -> Any:
-    """Send one request; return the decoded JSON answer (``None`` when empty)."""
+    """Send one request; return the decoded JSON answer (``None`` when empty).
+
+    A worker that answers "rebalance in progress/expected" (409 or 500) is asked again
+    for up to ``REBALANCE_PATIENCE`` seconds: group membership is settling, not failing.
+    """
+    deadline = time.monotonic() + REBALANCE_PATIENCE
+    while True:
+        try:
+            return _call_once(base_url, method, path, body)
+        except ConnectRestError as error:
+            if "rebalance" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+        time.sleep(_POLL_INTERVAL * 4)
+
+
+def _call_once(base_url: str, method: str, path: str, body: Any) -> Any:
     url = base_url.rstrip("/") + path
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)

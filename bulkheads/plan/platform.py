@@ -35,6 +35,7 @@ from bulkheads.spec.model import (
 )
 
 FILE_KEY = "file"
+BYTE_ARRAY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter"
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,9 @@ def _dead_letter_queue(
 def _mirror_defaults(source: str, target: str, topics: list[str]) -> dict[str, str]:
     """MirrorMaker 2 defaults (a stack's own config wins): identity topic names, the
     declared topics only, no ACL or config syncing (bulkheads owns both), no offset-sync
-    side topics. A replay reads and writes one cluster; MirrorMaker skips topics whose
-    source alias equals the target's, so its source is aliased ``<cluster>-replay``."""
+    side topics, bytes copied unconverted. A replay reads and writes one cluster;
+    MirrorMaker skips topics whose source alias equals the target's, so its source is
+    aliased ``<cluster>-replay``."""
     return {
         "source.cluster.alias": source if source != target else f"{target}-replay",
         "target.cluster.alias": target,
@@ -193,4 +195,7 @@ def _mirror_defaults(source: str, target: str, topics: list[str]) -> dict[str, s
         "sync.topic.acls.enabled": "false",
         "sync.topic.configs.enabled": "false",
         "emit.offset-syncs.enabled": "false",
+        # records are copied byte for byte, never re-encoded by the worker's converters
+        "key.converter": BYTE_ARRAY_CONVERTER,
+        "value.converter": BYTE_ARRAY_CONVERTER,
     }
