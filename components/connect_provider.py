@@ -11,9 +11,11 @@ Inputs (all strings unless noted):
 
 Outputs: the inputs plus ``connector_state`` (the worker's view: RUNNING, FAILED...)
 and ``task_count``. ``create`` posts the connector already in its state and waits
-until it settles; ``update`` PUTs the config in place (the connector keeps its name
-and offsets) and then moves the state; ``delete`` waits until the worker no longer
-lists it; ``read`` reports drift in config and state, and a vanished connector.
+until it settles (a connector of that name already in the pool's group is adopted and
+updated in place: the group belongs to this stack); ``update`` PUTs the config in
+place (the connector keeps its name and offsets) and then moves the state; ``delete``
+waits until the worker no longer lists it; ``read`` reports drift in config and state,
+and a vanished connector (an unreachable worker is not drift).
 
 The provider is serialized with dill into the state: it holds no attributes and
 imports its helpers inside each method.
@@ -87,7 +89,16 @@ class ConnectorProvider(ResourceProvider):
         from bulkheads.connect import rest
 
         url, name, state = props["rest_url"], props["name"], props["state"]
-        rest.create_connector(url, name, _full_config(props), state)
+        try:
+            rest.create_connector(url, name, _full_config(props), state)
+        except rest.ConnectRestError as error:
+            if error.status != 409:
+                raise
+            # The pool's worker group is this stack's alone, so a connector of this name in
+            # it is an earlier incarnation of this one (kept in the pool's config topic
+            # when the stack lost track of it): adopt it, updating it in place.
+            rest.put_config(url, name, _full_config(props))
+            rest.request_state(url, name, state)
         try:
             status = rest.wait_for_state(url, name, state)
         except Exception as error:
@@ -118,8 +129,15 @@ class ConnectorProvider(ResourceProvider):
         from bulkheads.connect import rest
 
         url, name = props["rest_url"], props["name"]
-        live = rest.get_config(url, name)
-        status = rest.get_status(url, name)
+        try:
+            live = rest.get_config(url, name)
+            status = rest.get_status(url, name)
+        except rest.ConnectRestError as error:
+            if error.status != 0:
+                raise
+            # The worker is down, not the connector: its config lives on in the pool's
+            # config topic and comes back with the worker, so nothing is known to drift.
+            return ReadResult(id_, props)
         if live is None or status is None:
             return ReadResult(None, {})
         live.pop("name", None)
