@@ -48,7 +48,8 @@ def cloud_settings(config: pulumi.Config) -> CloudSettings:
 def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     """Compose the platform of ``spec``.
 
-    Its only I/O is local: it reads the harness's admin credentials and creates the
+    Its only I/O is local: it reads the harness's admin credentials, lists the local
+    clusters' topics (retained live topics are adopted, not created again) and creates the
     directories of local connectors' files (FileStream tasks do not create them).
     """
     settings = cloud_settings(config)
@@ -56,8 +57,10 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         clusters = {name: cluster_args(spec, name, settings) for name in spec.clusters}
     except ValueError as error:
         raise pulumi.RunError(str(error)) from None
+    plan = plan_platform(spec, PROJECT_ROOT)
     admin_passwords: dict[str, pulumi.Input[str]] = {}
     admin_usernames: dict[str, str] = {}
+    adopt_topics: dict[str, frozenset[str]] = {}
     local = [name for name, c in spec.clusters.items() if isinstance(c.deploy, LocalDeploy)]
     if local:
         harness = LocalPlatform()
@@ -65,6 +68,8 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
             connection = harness.connection(name)
             admin_passwords[name] = pulumi.Output.secret(connection.password)
             admin_usernames[name] = connection.username
+            retained = {t.name for t in plan.clusters[name].topics if t.protected}
+            adopt_topics[name] = frozenset(retained & harness.existing_topics(name))
     strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
     kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
     kubernetes = (
@@ -72,8 +77,8 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         if strimzi or kubernetes_pools
         else None
     )
-    secrets: dict[str, pulumi.Input[str]] = config.get_secret_object("secrets") or {}  # type: ignore[assignment]
-    plan = plan_platform(spec, PROJECT_ROOT)
+    needed = sorted({ref for c in plan.connectors for ref in c.secrets.values()})
+    secrets = secret_values(config, needed)
     if local:
         for connector in plan.connectors:
             if FILE_KEY in connector.config:
@@ -84,10 +89,33 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         clusters=clusters,
         admin_passwords=admin_passwords,
         admin_usernames=admin_usernames,
+        adopt_topics=adopt_topics,
         secret_values=secrets,
         kubernetes=kubernetes,
     )
     return Platform(spec.environment, args)
+
+
+def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.Output[str]]:
+    """Each named secret from the secret map ``bulkheads:secrets``, kept secret.
+
+    The map is read as a secret, so it is known only inside ``apply``: a missing name
+    fails the deployment there, naming the command that sets it.
+    """
+    stored = config.get_secret_object("secrets") or pulumi.Output.secret({})
+
+    def pick(values: object, name: str) -> str:
+        if not isinstance(values, dict) or name not in values:
+            raise ValueError(
+                f"connector secret {name!r} is not set: run "
+                f"`pulumi config set --secret --path 'bulkheads:secrets.{name}' <value>`"
+            )
+        return str(values[name])
+
+    return {
+        name: pulumi.Output.secret(stored).apply(lambda values, n=name: pick(values, n))
+        for name in names
+    }
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ Children (all parented here; kafka resources inherit ``provider`` through this c
 - ``<name>-grant-<username>``                 AccessGrant per principal's ACL set
 - ``<name>-quota-<entity type>-<entity name>`` Quota per planned quota
 
+Topics named in ``adopt`` (retained by an earlier stack) are imported, not created.
 Exposed as dicts keyed by topic name, username and ``(entity_type, entity_name)``.
 """
 
@@ -32,6 +33,7 @@ class DataPlane(pulumi.ComponentResource):
         provider: pulumi_kafka.Provider,
         environment: str,
         protection: Protection = DEFAULT_PROTECTION,
+        adopt: frozenset[str] = frozenset(),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {tokens.PROP_CLUSTER: plan.cluster, tokens.PROP_ENVIRONMENT: environment}
@@ -40,7 +42,12 @@ class DataPlane(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.topics = {
             topic.name: TopicContract(
-                f"{name}-topic-{topic.name}", topic, environment, protection, opts=child
+                f"{name}-topic-{topic.name}",
+                topic,
+                environment,
+                protection,
+                adopt=topic.name in adopt,
+                opts=child,
             )
             for topic in plan.topics
         }

@@ -50,6 +50,7 @@ class PlatformArgs:
 
     ``admin_passwords``: per cluster, the admin login to use (default: generated);
     ``secret_values``: secret name -> value for connector ``secrets`` references;
+    ``adopt_topics``: per cluster, retained topics to import rather than create;
     ``kubernetes``: the provider Strimzi resources go through (default provider if None).
     """
 
@@ -59,6 +60,7 @@ class PlatformArgs:
     admin_passwords: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     admin_usernames: Mapping[str, str] = field(default_factory=dict)
     secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    adopt_topics: Mapping[str, frozenset[str]] = field(default_factory=dict)
     kubernetes: k8s.Provider | None = None
     protection: Protection = DEFAULT_PROTECTION
 
@@ -117,6 +119,7 @@ class Platform(pulumi.ComponentResource):
             provider,
             args.plan.environment,
             args.protection,
+            adopt=args.adopt_topics.get(cluster, frozenset()),
             opts=pulumi.ResourceOptions(parent=resource),
         )
 
@@ -165,10 +168,7 @@ class Platform(pulumi.ComponentResource):
     def _build_connector(self, name: str, plan: ConnectorPlan, args: PlatformArgs) -> Connector:
         missing = sorted(set(plan.secrets.values()) - set(args.secret_values))
         if missing:
-            raise ValueError(
-                f"pipeline {plan.pipeline!r} needs secrets {missing}: set them with "
-                f"`pulumi config set --secret --path 'bulkheads:secrets.<name>' <value>`"
-            )
+            raise ValueError(f"pipeline {plan.pipeline!r} needs secrets {missing}")
         secret_config: dict[str, pulumi.Input[str]] = {
             key: args.secret_values[secret] for key, secret in plan.secrets.items()
         }

@@ -6,6 +6,11 @@ Deletion protection: a topic planned ``protected`` (the live class) gets
 and a stack can still be torn down. Pass ``protection="protect"`` for the stricter
 ``protect=True``, which makes any delete (destroy included) fail until someone unprotects
 the resource on purpose.
+
+Adoption: a retained topic outlives its stack, so a later ``up`` would fail to create it
+again. ``adopt=True`` imports the existing topic instead (Pulumi's ``import`` option: the
+import fails, changing nothing, unless partitions, replication and config match the plan;
+once the topic is in the stack the option is a no-op).
 """
 
 from __future__ import annotations
@@ -43,12 +48,14 @@ class TopicContract(pulumi.ComponentResource):
         plan: TopicPlan,
         environment: str,
         protection: Protection = DEFAULT_PROTECTION,
+        adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {**_topic_props(plan), tokens.PROP_ENVIRONMENT: environment}
         super().__init__(tokens.TOPIC_CONTRACT, name, props, opts)
         child_opts = pulumi.ResourceOptions.merge(
-            pulumi.ResourceOptions(parent=self), protection_options(plan.protected, protection)
+            pulumi.ResourceOptions(parent=self, import_=plan.name if adopt else None),
+            protection_options(plan.protected, protection),
         )
         self.topic = pulumi_kafka.Topic(
             f"{name}-topic",

@@ -6,18 +6,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bulkheads.connect.config import scram_jaas_config as jaas_config
 from bulkheads.local.paths import write_private_text
 
 SECURITY_PROTOCOL = "SASL_PLAINTEXT"
 SASL_MECHANISM = "SCRAM-SHA-512"
-
-
-def jaas_config(username: str, password: str) -> str:
-    """The ``sasl.jaas.config`` value of a SCRAM login (Java clients, Connect overrides)."""
-    return (
-        "org.apache.kafka.common.security.scram.ScramLoginModule required "
-        f'username="{username}" password="{password}";'
-    )
+__all__ = ["SASL_MECHANISM", "SECURITY_PROTOCOL", "KafkaConnection", "jaas_config"]
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,13 @@ class LocalPlatform:
             )
         return KafkaConnection.load(path)
 
+    def existing_topics(self, cluster: str = DEFAULT_CLUSTER, timeout: float = 30.0) -> set[str]:
+        """The names of the topics a started cluster holds (asked as its admin)."""
+        from confluent_kafka.admin import AdminClient
+
+        config: dict[str, str | int | float | bool] = {**self.connection(cluster).client_config()}
+        return set(AdminClient(config).list_topics(timeout=timeout).topics)
+
     def stop_kafka(self, cluster: str = DEFAULT_CLUSTER) -> int | None:
         """Stop the node of ``cluster``; return the pid stopped, if it was running."""
         return processes.stop(self.kafka_dir(cluster))

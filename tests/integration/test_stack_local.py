@@ -373,3 +373,15 @@ def test_destroy_removes_all_but_the_retained_live_topics(stack: Stack) -> None:
     assert acl_set(stack.admin) == set()
     for pool in stack.plan.pools:
         assert stack.harness.worker_pid(pool.worker.pool) is None
+
+
+def test_up_after_destroy_adopts_the_retained_topics(stack: Stack) -> None:
+    assert stack.destroyed
+    output = stack.up()
+    stack.destroyed = False
+    retained = [t.name for t in stack.plan.clusters["local"].topics if t.protected]
+    for topic in retained:
+        assert re.search(
+            rf"=\s+kafka:index:Topic \S*-topic-{re.escape(topic)}-topic imported", output
+        )
+    assert get_json(f"{stack.rest('live-ingest')}/connectors") == ["orders-events"]

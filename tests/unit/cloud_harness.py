@@ -54,6 +54,8 @@ def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
         outputs["bootstrap_brokers_sasl_scram"] = f"b-1.{name}:9096,b-2.{name}:9096"
     elif args.typ == tokens.AWS_MSK_CONFIGURATION:
         outputs["latest_revision"] = 1
+    elif args.typ.endswith(":GeneratedPassword"):
+        outputs["result"] = f"generated-{name}"
     elif args.typ == tokens.AWS_LOG_GROUP:
         outputs["name"] = inputs.get("name", name)
         outputs["arn"] = f"arn:aws:logs:eu-west-1:111111111111:log-group:{name}"
