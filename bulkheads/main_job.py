@@ -63,7 +63,16 @@ def _run(args: argparse.Namespace) -> int:
         if args.verb == "preview":
             engine.run("preview", "--stack", args.stack, "--diff", *policy)
             return 0
-        engine.run("up", "--yes", "--refresh", "--stack", args.stack, "--skip-preview", *policy)
+        engine.run(
+            "up",
+            "--yes",
+            "--refresh",
+            "--suppress-outputs",
+            "--stack",
+            args.stack,
+            "--skip-preview",
+            *policy,
+        )
         _say(f"pulumi up of stack {args.stack!r} finished in {time.monotonic() - started:.0f}s")
         outputs = json.loads(
             engine.run("stack", "output", "--json", "--stack", args.stack, capture=True).stdout
