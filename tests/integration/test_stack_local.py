@@ -1,7 +1,8 @@
 """The ``local`` stack, for real: the Pulumi engine built from the Go module proxy, our Python
 language host, the bridged kafka provider, a KRaft Kafka and Connect workers on 127.0.0.1.
 
-One module-scoped ``pulumi up`` (state dirs in a temp dir, the stack's own ports), then the
+One module-scoped ``pulumi up`` (state dirs, free ports and connector files of its own, so
+it runs beside a ``make up``), then the
 tests in order: what Kafka and Connect hold equals the plan, data flows through every
 connector, a second ``up`` changes nothing, real clients meet the ACL boundaries, drift is
 found and repaired, stack changes pause/resume and reconfigure connectors in place, and
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 import urllib.request
@@ -29,7 +31,6 @@ from bulkheads.local import KafkaConnection, LocalPlatform
 from bulkheads.local.jars import kafka_home
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
-from bulkheads.stacks import stack_file
 
 pytestmark = pytest.mark.integration
 admin_api = pytest.importorskip("confluent_kafka.admin")
@@ -37,7 +38,7 @@ kafka = pytest.importorskip("confluent_kafka")
 
 STACK = "local"
 ROOT = Path(__file__).resolve().parents[2]
-SPEC_FILE = stack_file(STACK)
+SPEC_FILE = ROOT / "stacks" / f"Pulumi.{STACK}.yaml"
 DEADLINE = 90.0
 
 
@@ -48,20 +49,19 @@ class Stack:
     connection: KafkaConnection
     plan: PlatformPlan
     admin: Any
-    up_output: str
+    spec_file: Path
+    up_output: str = ""
     destroyed: bool = False
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.engine.run(*args, "--stack", STACK, capture=True, check=check)
 
     def up(self, spec: Path | None = None) -> str:
-        env_before = os.environ.get("BULKHEADS_SPEC_FILE")
-        if spec is not None:
-            os.environ["BULKHEADS_SPEC_FILE"] = str(spec)
+        os.environ["BULKHEADS_SPEC_FILE"] = str(spec or self.spec_file)
         try:
             return self.pulumi("up", "--yes", "--skip-preview").stdout
         finally:
-            _restore("BULKHEADS_SPEC_FILE", env_before)
+            os.environ["BULKHEADS_SPEC_FILE"] = str(self.spec_file)
 
     def rest(self, pool: str) -> str:
         runtime = next(p.runtime for p in self.plan.pools if p.worker.pool == pool)
@@ -101,15 +101,45 @@ def _restore(key: str, value: str | None) -> None:
         os.environ[key] = value
 
 
+def _port_pair(free_port: Callable[[], int]) -> int:
+    """A free loopback port whose successor is free too (broker + controller)."""
+    while True:
+        port = free_port()
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port + 1)) != 0:
+                return port
+
+
+def _isolated_spec(directory: Path, free_port: Callable[[], int]) -> tuple[Path, int]:
+    """The local stack's spec on free ports, its connector files under ``directory``: the
+    suite runs beside a ``make up`` of the same stack without touching it."""
+    document = yaml.safe_load(SPEC_FILE.read_text())
+    spec = document["config"]["bulkheads:platform"]
+    port = _port_pair(free_port)
+    spec["clusters"]["local"]["deploy"]["bootstrap"] = f"127.0.0.1:{port}"
+    for pool in spec["pools"].values():
+        pool["runtime"]["rest_port"] = free_port()
+    for pipeline in spec["pipelines"].values():
+        config = pipeline.get("connector", {}).get("config", {})
+        if "file" in config:
+            config["file"] = str(directory / "data" / Path(config["file"]).name)
+    path = directory / "Pulumi.local.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path, port
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+) -> Iterator[Stack]:
     state = tmp_path_factory.mktemp("stack-local")
-    saved = {k: os.environ.get(k) for k in ("BULKHEADS_STATE_DIR", "BULKHEADS_PULUMI_DIR")}
+    keys = ("BULKHEADS_STATE_DIR", "BULKHEADS_PULUMI_DIR", "BULKHEADS_SPEC_FILE")
+    saved = {key: os.environ.get(key) for key in keys}
+    spec_file, port = _isolated_spec(state, free_port)
     os.environ["BULKHEADS_STATE_DIR"] = str(state / "local")
     os.environ["BULKHEADS_PULUMI_DIR"] = str(state / "pulumi")
-    spec = load_platform(SPEC_FILE)
+    os.environ["BULKHEADS_SPEC_FILE"] = str(spec_file)
     harness = LocalPlatform(state_dir=state / "local")
-    port = int(spec.clusters["local"].deploy.bootstrap.rsplit(":", 1)[1])  # type: ignore[union-attr]
     engine: Engine | None = None
     stack: Stack | None = None
     try:
@@ -117,7 +147,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         engine = Engine.ensure()
         engine.select_stack(STACK)
         admin = admin_api.AdminClient(connection.client_config())
-        stack = Stack(engine, harness, connection, plan_platform(spec, ROOT), admin, "")
+        plan = plan_platform(load_platform(spec_file), ROOT)
+        stack = Stack(engine, harness, connection, plan, admin, spec_file)
         stack.up_output = stack.up()
         yield stack
     finally:
@@ -295,8 +326,8 @@ def test_refresh_finds_a_deleted_acl_and_up_restores_it(stack: Stack) -> None:
     eventually(running, "the sink's task to run again")
 
 
-def _changed_spec(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
-    document = yaml.safe_load(SPEC_FILE.read_text())
+def _changed_spec(stack: Stack, tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    document = yaml.safe_load(stack.spec_file.read_text())
     change(document["config"]["bulkheads:platform"])
     path = tmp_path / "Pulumi.local.yaml"
     path.write_text(yaml.safe_dump(document))
@@ -310,7 +341,7 @@ def test_stack_changes_pause_resume_and_reconfigure_in_place(stack: Stack, tmp_p
     def pause(spec: dict[str, Any]) -> None:
         spec["pipelines"]["orders-archive"]["connector"]["state"] = "paused"
 
-    output = stack.up(_changed_spec(tmp_path, pause))
+    output = stack.up(_changed_spec(stack, tmp_path, pause))
     assert "local-connector-orders-archive-rest updated" in output, output[-2000:]
     assert "[diff: ~state]" in output and "replace" not in output
     status = get_json(f"{rest}/connectors/orders-archive/status")
@@ -318,9 +349,9 @@ def test_stack_changes_pause_resume_and_reconfigure_in_place(stack: Stack, tmp_p
 
     def reconfigure(spec: dict[str, Any]) -> None:
         config = spec["pipelines"]["orders-archive"]["connector"]["config"]
-        config["file"] = ".state/local/data/orders-archive-v2.jsonl"
+        config["file"] = str(Path(config["file"]).with_name("orders-archive-v2.jsonl"))
 
-    output = stack.up(_changed_spec(tmp_path, reconfigure))
+    output = stack.up(_changed_spec(stack, tmp_path, reconfigure))
     assert "local-connector-orders-archive-rest updated" in output, output[-2000:]
     assert "[diff: ~config,state]" in output and "replace" not in output
     status = get_json(f"{rest}/connectors/orders-archive/status")
@@ -345,11 +376,30 @@ def test_policy_pack_passes_the_stack_and_fails_a_violating_variant(
     def loosen(spec: dict[str, Any]) -> None:
         spec["pools"]["replay"]["override_policy"] = "All"
 
-    os.environ["BULKHEADS_SPEC_FILE"] = str(_changed_spec(tmp_path, loosen))
+    # an exception whose review lapsed: the pack must refuse it, not quietly apply it
+    suppressions = tmp_path / "suppressions.yaml"
+    suppressions.write_text(
+        yaml.safe_dump(
+            {
+                "suppressions": [
+                    {
+                        "rule": "bulkheads-topic-retention-bounds",
+                        "match": {"type": "bulkheads:topic:TopicContract", "name": "*"},
+                        "reason": "backfill keeps a week longer while the lake migrates",
+                        "owner": "analytics",
+                        "expires": "2026-01-31",
+                    }
+                ]
+            }
+        )
+    )
+    os.environ["BULKHEADS_SPEC_FILE"] = str(_changed_spec(stack, tmp_path, loosen))
+    os.environ["BULKHEADS_POLICY_SUPPRESSIONS"] = str(suppressions)
     try:
         violating = stack.pulumi("preview", "--policy-pack", pack, check=False)
     finally:
-        os.environ.pop("BULKHEADS_SPEC_FILE")
+        os.environ["BULKHEADS_SPEC_FILE"] = str(stack.spec_file)
+        os.environ.pop("BULKHEADS_POLICY_SUPPRESSIONS")
     assert violating.returncode != 0
     text = " ".join(violating.stdout.split())
     assert "bulkheads-runtime-override-policy" in text
@@ -357,6 +407,11 @@ def test_policy_pack_passes_the_stack_and_fails_a_violating_variant(
         "worker pool 'replay' sets connector.client.config.override.policy to 'All', so a "
         "connector can override any client setting, including who it logs in as; set it to "
         "'Principal'"
+    ) in text
+    assert "bulkheads-meta-suppressions" in text
+    assert (
+        f"{suppressions}: suppressions[0].expires: expired on 2026-01-31; fix the finding, or "
+        "renew the entry with a new date and reason"
     ) in text
 
 
