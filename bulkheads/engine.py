@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulkheads.local.paths import PROJECT_ROOT, default_cache_dir
+from bulkheads.local.paths import PROJECT_ROOT
 
 KAFKA_PROVIDER_VERSION = "3.13.0"
 LOCAL_PASSPHRASE = "bulkheads-local"
@@ -50,14 +50,13 @@ class Engine:
         )
         if build.returncode != 0:
             raise EngineError("toolchain build failed (see the lines above)")
+        bin_dir, kafka_provider = build.stdout.strip().splitlines()[-2:]
         pulumi_state = pulumi_dir().resolve()
         engine = cls(
-            bin_dir=Path(build.stdout.strip().splitlines()[-1]),
-            home=pulumi_state / "home",
-            backend=pulumi_state / "backend",
+            bin_dir=Path(bin_dir), home=pulumi_state / "home", backend=pulumi_state / "backend"
         )
         engine.backend.mkdir(parents=True, exist_ok=True)
-        engine._install_kafka_plugin()
+        engine._install_kafka_plugin(Path(kafka_provider))
         return engine
 
     def env(self) -> dict[str, str]:
@@ -97,24 +96,18 @@ class Engine:
         """Select ``stack``, creating it in the local backend on first use."""
         self.run("stack", "select", "--create", stack, capture=True)
 
-    def _install_kafka_plugin(self) -> None:
+    def _install_kafka_plugin(self, binary: Path) -> None:
+        """Install ``binary`` as the kafka plugin unless that very build is installed."""
         plugin_dir = self.home / "plugins" / f"resource-kafka-v{KAFKA_PROVIDER_VERSION}"
-        if (plugin_dir / "pulumi-resource-kafka").exists():
+        marker = plugin_dir / ".bulkheads-build"
+        if marker.is_file() and marker.read_text() == str(binary):
             return
-        binary = (
-            default_cache_dir() / f"pulumi-kafka-{KAFKA_PROVIDER_VERSION}" / "pulumi-resource-kafka"
-        )
         print(f"[toolchain] installing kafka provider plugin into {self.home}", file=sys.stderr)
         self.run(
-            "plugin",
-            "install",
-            "resource",
-            "kafka",
-            KAFKA_PROVIDER_VERSION,
-            "--file",
-            str(binary),
-            capture=True,
-        )
+            "plugin", "install", "resource", "kafka", KAFKA_PROVIDER_VERSION,
+            "--file", str(binary), "--reinstall", capture=True,
+        )  # fmt: skip
+        marker.write_text(str(binary))
 
 
 def diagnostics(output: str, limit: int = 60) -> str:

@@ -11,7 +11,9 @@ the Kafka provider in with the local harness's admin credential.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
@@ -102,20 +104,21 @@ def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.O
     The map is read as a secret, so it is known only inside ``apply``: a missing name
     fails the deployment there, naming the command that sets it.
     """
-    stored = config.get_secret_object("secrets") or pulumi.Output.secret({})
+    stored: pulumi.Output[Any] = pulumi.Output.secret(config.get_secret_object("secrets") or {})
 
-    def pick(values: object, name: str) -> str:
-        if not isinstance(values, dict) or name not in values:
-            raise ValueError(
-                f"connector secret {name!r} is not set: run "
-                f"`pulumi config set --secret --path 'bulkheads:secrets.{name}' <value>`"
-            )
-        return str(values[name])
+    def picker(name: str) -> Callable[[Any], str]:
+        def pick(values: Any) -> str:
+            if not isinstance(values, dict) or name not in values:
+                known = sorted(values) if isinstance(values, dict) else []
+                raise ValueError(
+                    f"connector secret {name!r} is not set (set: {known}): run "
+                    f"`pulumi config set --secret --path 'bulkheads:secrets.{name}' <value>`"
+                )
+            return str(values[name])
 
-    return {
-        name: pulumi.Output.secret(stored).apply(lambda values, n=name: pick(values, n))
-        for name in names
-    }
+        return pick
+
+    return {name: stored.apply(picker(name)) for name in names}
 
 
 def main() -> None:

@@ -3,17 +3,19 @@
 # them outside the repo keyed by version (a warm machine skips every step):
 #   $BULKHEADS_CACHE/pulumi-<v>/bin/        pulumi CLI, pulumi-language-python (ours),
 #                                           the SDK's exec and dynamic-provider scripts
-#   $BULKHEADS_CACHE/pulumi-kafka-<v>/      pulumi-resource-kafka (our bridge build)
+#   $BULKHEADS_CACHE/pulumi-kafka-<v>-b<n>/ pulumi-resource-kafka (our bridge build <n>)
 # A `pulumi` already on PATH at the pinned version is used instead of building the CLI.
-# Prints the bin directory on its last line.
+# Prints the bin directory, then the kafka provider binary, on its last two lines.
 set -euo pipefail
 
 PULUMI_VERSION=3.274.1
 KAFKA_PROVIDER_VERSION=3.13.0
+# Bump when toolchain/kafka-provider/main.go changes, so cached builds are redone.
+KAFKA_PROVIDER_BUILD=2
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${BULKHEADS_CACHE:-$HOME/.cache/bulkheads}
 bin=$cache/pulumi-$PULUMI_VERSION/bin
-kafka_dir=$cache/pulumi-kafka-$KAFKA_PROVIDER_VERSION
+kafka_dir=$cache/pulumi-kafka-$KAFKA_PROVIDER_VERSION-b$KAFKA_PROVIDER_BUILD
 mkdir -p "$bin" "$kafka_dir"
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 
@@ -57,3 +59,4 @@ else
   step "kafka provider v$KAFKA_PROVIDER_VERSION cached"
 fi
 echo "$bin"
+echo "$kafka_dir/pulumi-resource-kafka"

@@ -18,6 +18,11 @@ from pathlib import Path
 from bulkheads.local.errors import LocalPlatformError
 
 POM = Path(__file__).with_name("pom.xml")
+# Connect plugins for the workers' plugin.path: name -> pom.
+PLUGINS = {"debezium-postgres": Path(__file__).with_name("debezium-postgres.xml")}
+# What a plugin must not bring along: the worker's own Kafka, Connect API and logging.
+PLUGIN_EXCLUDES = ("org.apache.kafka", "org.slf4j", "at.yawk.lz4", "org.lz4", "org.xerial.snappy",
+                   "com.github.luben")  # fmt: skip
 COMPLETE_MARKER = ".complete"
 _POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 
@@ -37,47 +42,53 @@ def kafka_home(cache_dir: Path) -> Path:
     return cache_dir / f"kafka-{kafka_version()}"
 
 
-def jars_ready(cache_dir: Path) -> bool:
-    return (kafka_home(cache_dir) / "libs" / COMPLETE_MARKER).is_file()
-
-
 def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Return the libs dir of the pinned Kafka, fetching it with Maven on first use."""
+    """Return the libs dir of the pinned Kafka, fetching it (and the Connect plugins in
+    ``PLUGINS``) with Maven on first use."""
     home = kafka_home(cache_dir)
     libs = home / "libs"
     (home / "plugins").mkdir(parents=True, exist_ok=True)
-    if jars_ready(cache_dir):
+    targets = [(POM, libs, ()), *((pom, home / "plugins" / name, PLUGIN_EXCLUDES)
+                                  for name, pom in PLUGINS.items())]  # fmt: skip
+    if all(_complete(target) for _, target, _ in targets):
         return libs
     with (home / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same version
-        if not jars_ready(cache_dir):
-            _fetch(home, progress)
+        for pom, target, excludes in targets:
+            if not _complete(target):
+                _fetch(pom, target, excludes, progress)
     return libs
 
 
-def _fetch(home: Path, progress: Callable[[str], None]) -> None:
-    libs = home / "libs"
+def _complete(target: Path) -> bool:
+    return (target / COMPLETE_MARKER).is_file()
+
+
+def _fetch(
+    pom: Path, target: Path, excludes: tuple[str, ...], progress: Callable[[str], None]
+) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise LocalPlatformError(
             "Maven (mvn) is not on PATH; install it (apt-get install maven) to fetch the Kafka jars"
         )
-    progress(f"resolving Kafka {kafka_version()} jars from Maven Central (first run only, ~1 min)")
-    staging = home / "libs.partial"
+    progress(f"resolving {target.name} jars ({pom.name}) from Maven Central (first run only)")
+    staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     command = [
-        mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
+        mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
         f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+        *([f"-DexcludeGroupIds={','.join(excludes)}"] if excludes else []),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
         raise LocalPlatformError(
-            f"{POM}: Maven could not resolve the Kafka jars (exit {result.returncode}); "
-            f"check that Maven Central is reachable and kafka.version exists there.\n{tail}"
+            f"{pom}: Maven could not resolve the jars (exit {result.returncode}); "
+            f"check that Maven Central is reachable and the pinned versions exist there.\n{tail}"
         )
-    shutil.rmtree(libs, ignore_errors=True)
-    staging.rename(libs)
-    jar_count = sum(1 for _ in libs.glob("*.jar"))
-    (libs / COMPLETE_MARKER).write_text(f"{kafka_version()} {jar_count} jars\n")
-    progress(f"cached {jar_count} jars in {libs}")
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    jar_count = sum(1 for _ in target.glob("*.jar"))
+    (target / COMPLETE_MARKER).write_text(f"{pom.name} {jar_count} jars\n")
+    progress(f"cached {jar_count} jars in {target}")

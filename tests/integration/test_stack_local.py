@@ -14,8 +14,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -29,6 +32,7 @@ import yaml
 from bulkheads.engine import Engine
 from bulkheads.local import KafkaConnection, LocalPlatform
 from bulkheads.local.jars import kafka_home
+from bulkheads.local.postgres import LocalPostgres
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
 
@@ -363,6 +367,81 @@ def test_stack_changes_pause_resume_and_reconfigure_in_place(stack: Stack, tmp_p
     assert get_json(f"{rest}/connectors/orders-archive/config")["file"].endswith(
         "orders-archive.jsonl"
     )
+
+
+def test_debezium_cdc_source_streams_postgres_changes(
+    stack: Stack, tmp_path: Path, free_port: Callable[[], int]
+) -> None:
+    """A Debezium PostgreSQL source on the live pool, its password a stack secret."""
+    pg_dir = Path(tempfile.mkdtemp(prefix="bulkheads-pg-"))
+    pg_dir.chmod(0o755)  # the server runs as the postgres user
+    postgres = LocalPostgres(pg_dir / "server")
+    database = postgres.start(free_port(), f"cdc-{secrets.token_hex(8)}")
+    config_file = tmp_path / "stack-config.yaml"
+    shutil.copy(SPEC_FILE, config_file)
+    try:
+        postgres.sql(
+            database,
+            "create schema orders; create table orders.payments"
+            "(id serial primary key, amount int not null); "
+            "insert into orders.payments(amount) values (42)",
+        )
+        stack.pulumi("config", "set", "--secret", "--path", "bulkheads:secrets.orders-db-password",
+                     database.password, "--config-file", str(config_file))  # fmt: skip
+
+        def add_cdc(spec: dict[str, Any]) -> None:
+            spec["pipelines"]["orders-cdc"] = {
+                "kind": "source",
+                "owner": "orders",
+                "pool": "live-ingest",
+                "connector": {
+                    "class": "io.debezium.connector.postgresql.PostgresConnector",
+                    "config": {
+                        "database.hostname": "127.0.0.1",
+                        "database.port": database.port,
+                        "database.user": database.user,
+                        "database.dbname": "postgres",
+                        "plugin.name": "pgoutput",
+                        "slot.name": "orders_cdc",
+                        "publication.autocreate.mode": "filtered",
+                        "table.include.list": "orders.payments",
+                        "topic.prefix": "raw",
+                    },
+                    "secrets": {"database.password": "orders-db-password"},
+                },
+                "writes": [{"topic": "raw.orders.payments", "partitions": 1}],
+            }
+
+        os.environ["BULKHEADS_SPEC_FILE"] = str(_changed_spec(stack, tmp_path, add_cdc))
+        try:
+            # with its preview: a new principal's password is unknown until applied
+            output = stack.pulumi("up", "--yes", "--config-file", str(config_file)).stdout
+        finally:
+            os.environ["BULKHEADS_SPEC_FILE"] = str(stack.spec_file)
+        assert database.password not in output
+        postgres.sql(database, "insert into orders.payments(amount) values (4242)")
+
+        consumer = kafka.Consumer(
+            {**stack.connection.client_config(), "group.id": "cdc-check",
+             "auto.offset.reset": "earliest"}
+        )  # fmt: skip
+        consumer.subscribe(["raw.orders.payments"])
+        amounts: list[int] = []
+
+        def both_changes() -> bool:
+            message = consumer.poll(1.0)
+            if message is not None and message.error() is None and message.value():
+                amounts.append(json.loads(message.value())["payload"]["after"]["amount"])
+            return sorted(amounts) == [42, 4242]
+
+        try:
+            eventually(both_changes, "the snapshot row and the new row on raw.orders.payments")
+        finally:
+            consumer.close()
+    finally:
+        stack.up()  # back to the declared stack: the CDC connector goes away again
+        postgres.stop()
+        shutil.rmtree(pg_dir, ignore_errors=True)
 
 
 def test_policy_pack_passes_the_stack_and_fails_a_violating_variant(

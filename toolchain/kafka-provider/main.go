@@ -8,9 +8,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/Mongey/terraform-provider-kafka/kafka"
+	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
 	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfbridge"
 	shimv2 "github.com/pulumi/pulumi-terraform-bridge/v3/pkg/tfshim/sdk-v2"
 )
@@ -18,13 +20,28 @@ import (
 // version must equal the pulumi_kafka SDK's plugin version; set with -ldflags "-X main.version=...".
 var version = "3.13.0"
 
-// schema is what GetSchema serves; the Python SDK is already generated, so the engine only
+// packageSchema is what GetSchema serves; the Python SDK is already generated, so the engine only
 // needs the package identity from it.
-const schema = `{"name":"kafka","displayName":"Kafka","version":"%s"}`
+const packageSchema = `{"name":"kafka","displayName":"Kafka","version":"%s"}`
+
+// tolerateUnknownPassword wraps the SCRAM credential's diff check, which panics ("value is
+// unknown") when the password is not known yet — in every preview of a new principal whose
+// password comes from another resource. The check runs again once the value is known.
+func tolerateUnknownPassword(p *schema.Provider) *schema.Provider {
+	resource := p.ResourcesMap["kafka_user_scram_credential"]
+	check := resource.CustomizeDiff
+	resource.CustomizeDiff = func(ctx context.Context, d *schema.ResourceDiff, meta any) error {
+		if !d.NewValueKnown("password") || !d.NewValueKnown("password_wo") {
+			return nil
+		}
+		return check(ctx, d, meta)
+	}
+	return p
+}
 
 func providerInfo() tfbridge.ProviderInfo {
 	return tfbridge.ProviderInfo{
-		P:           shimv2.NewProvider(kafka.Provider()),
+		P:           shimv2.NewProvider(tolerateUnknownPassword(kafka.Provider())),
 		Name:        "kafka",
 		Version:     version,
 		DisplayName: "Kafka",
@@ -49,5 +66,5 @@ func providerInfo() tfbridge.ProviderInfo {
 }
 
 func main() {
-	tfbridge.Main("kafka", version, providerInfo(), []byte(fmt.Sprintf(schema, version)))
+	tfbridge.Main("kafka", version, providerInfo(), []byte(fmt.Sprintf(packageSchema, version)))
 }
