@@ -44,6 +44,7 @@ from bulkheads.spec.model import (
     LocalNetwork,
     LocalRuntime,
     MirrorPipeline,
+    MskDeploy,
     PlatformSpec,
     ReplayClassSettings,
     StrimziDeploy,
@@ -194,6 +195,14 @@ class _Checker:
                     f"does not fit network kind {self.spec.network.kind!r} ({fit})",
                     "use deploy kind local on a local network, strimzi or msk on aws",
                     cluster.deploy.kind,
+                )
+            zones = getattr(self.spec.network, "zones", 0)
+            if isinstance(cluster.deploy, MskDeploy) and zones and cluster.deploy.brokers % zones:
+                self.add(
+                    ("clusters", name, "deploy", "brokers"),
+                    f"cannot spread evenly over the network's {zones} zones (MSK needs that)",
+                    f"use a multiple of network.zones ({zones}, {2 * zones}, ...)",
+                    cluster.deploy.brokers,
                 )
         for name, pool in self.spec.pools.items():
             if isinstance(pool.runtime, LocalRuntime) != local:

@@ -135,12 +135,13 @@ class WorkloadClasses(SpecModel):
 
 
 class AwsNetwork(SpecModel):
-    """A private VPC: no public endpoints, private subnets across ``zones`` (default 3)."""
+    """A private VPC: no public endpoints, private subnets across ``zones`` (default 3, at
+    least 3: brokers need three failure domains)."""
 
     kind: Literal["aws"]
     region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     cidr: IPv4Network
-    zones: int = Field(default=3, ge=2, le=6)
+    zones: int = Field(default=3, ge=3, le=6)
 
 
 class LocalNetwork(SpecModel):

@@ -125,3 +125,21 @@ def test_connectors_land_in_their_pools_namespaces(
         pool = prod.pipelines[pipeline].pool
         assert connector.inputs["metadata"]["labels"]["strimzi.io/cluster"] == pool
         assert connector.inputs["metadata"]["namespace"] == f"connect-{pool}"
+
+
+def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> None:
+    dev = load_platform(ROOT / "stacks" / "Pulumi.dev.yaml")
+    secrets = {
+        ref: f"secret-{ref}" for p in dev.pipelines.values() for ref in p.connector.secrets.values()
+    }
+    pulumi.runtime.set_all_config(
+        {"bulkheads:renderYamlToDirectory": "rendered", "bulkheads:secrets": json.dumps(secrets)},
+        ["bulkheads:secrets"],
+    )
+    harness.run(lambda: build_platform(dev, pulumi.Config("bulkheads")))
+    clusters = plan_platform(dev, ROOT).clusters.values()
+    counts = harness.counts()
+    assert counts[tokens.KAFKA_TOPIC] == sum(len(c.topics) for c in clusters)
+    assert counts[tokens.KAFKA_ACL] == sum(len(g.bindings) for c in clusters for g in c.grants)
+    assert counts[tokens.CONNECTOR] == len(dev.pipelines)
+    assert counts[tokens.NETWORK] == 1 and counts[tokens.AWS_SUBNET] == 3
