@@ -161,16 +161,20 @@ def _resource_policy(rule: Rule, state: PackState) -> Policy:
             else:
                 report(message, None)
 
-    return ResourceValidationPolicy(
-        name=rule.id,
-        description=rule.title,
-        validate=validate,
-        enforcement_level=rule.enforcement,
-        config_schema=_schema(rule),
-        severity=rule.severity,
-        tags=[str(rule.category)],
-        remediation_steps=rule.how_to_fix,
-    )
+    return ResourceValidationPolicy(validate=validate, **_policy_fields(rule))
+
+
+def _policy_fields(rule: Rule) -> dict[str, Any]:
+    """What a CrossGuard policy takes from a rule, resource and stack rules alike."""
+    return {
+        "name": rule.id,
+        "description": rule.title,
+        "enforcement_level": rule.enforcement,
+        "config_schema": _schema(rule),
+        "severity": rule.severity,
+        "tags": [str(rule.category)],
+        "remediation_steps": rule.how_to_fix,
+    }
 
 
 def _stack_policy(rule: Rule, state: PackState) -> Policy:
@@ -184,16 +188,7 @@ def _stack_policy(rule: Rule, state: PackState) -> Policy:
             else:
                 report(finding.message, finding.urn)
 
-    return StackValidationPolicy(
-        name=rule.id,
-        description=rule.title,
-        validate=validate,
-        enforcement_level=rule.enforcement,
-        config_schema=_schema(rule),
-        severity=rule.severity,
-        tags=[str(rule.category)],
-        remediation_steps=rule.how_to_fix,
-    )
+    return StackValidationPolicy(validate=validate, **_policy_fields(rule))
 
 
 def build_policies(
