@@ -197,7 +197,7 @@ class Platform(pulumi.ComponentResource):
                 tasks_max=plan.tasks_max,
                 config=plan.config,
                 secret_config=secret_config,
-                state=plan.state,  # type: ignore[arg-type]
+                state=plan.state,
             ),
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]

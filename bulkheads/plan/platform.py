@@ -27,6 +27,7 @@ from bulkheads.plan.topics import durability
 from bulkheads.plan.types import ClusterPlan, PipelineKind, WorkerPoolPlan, WorkloadClass
 from bulkheads.spec.model import (
     MIRROR_SOURCE_CONNECTOR,
+    ConnectorState,
     KubernetesRuntime,
     LocalRuntime,
     MirrorPipeline,
@@ -83,7 +84,7 @@ class ConnectorPlan:
     connector_class: str
     username: str
     tasks_max: int
-    state: str
+    state: ConnectorState
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     config: dict[str, str]
