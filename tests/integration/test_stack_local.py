@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -105,21 +104,12 @@ def _restore(key: str, value: str | None) -> None:
         os.environ[key] = value
 
 
-def _port_pair(free_port: Callable[[], int]) -> int:
-    """A free loopback port whose successor is free too (broker + controller)."""
-    while True:
-        port = free_port()
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port + 1)) != 0:
-                return port
-
-
 def _isolated_spec(directory: Path, free_port: Callable[[], int]) -> tuple[Path, int]:
     """The local stack's spec on free ports, its connector files under ``directory``: the
     suite runs beside a ``make up`` of the same stack without touching it."""
     document = yaml.safe_load(SPEC_FILE.read_text())
     spec = document["config"]["bulkheads:platform"]
-    port = _port_pair(free_port)
+    port = free_port()
     spec["clusters"]["local"]["deploy"]["bootstrap"] = f"127.0.0.1:{port}"
     for pool in spec["pools"].values():
         pool["runtime"]["rest_port"] = free_port()
@@ -147,7 +137,7 @@ def stack(
     engine: Engine | None = None
     stack: Stack | None = None
     try:
-        connection = harness.start_kafka(port=port, controller_port=port + 1, cluster="local")
+        connection = harness.start_kafka(port=port, controller_port=free_port(), cluster="local")
         engine = Engine.ensure()
         engine.select_stack(STACK)
         admin = admin_api.AdminClient(connection.client_config())
