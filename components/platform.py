@@ -128,7 +128,9 @@ class Platform(pulumi.ComponentResource):
         data_plane = self.data_planes[worker.cluster]
         runtime: KubernetesRuntime | LocalRuntime
         if isinstance(pool.runtime, KubernetesPoolRuntime):
-            runtime = self._kubernetes_runtime(pool.runtime, args.clusters[worker.cluster], args)
+            runtime = self._kubernetes_runtime(
+                worker.pool, pool.runtime, args.clusters[worker.cluster], args
+            )
         else:
             runtime = LocalRuntime(rest_port=pool.runtime.rest_port)
         return WorkerPool(
@@ -145,8 +147,10 @@ class Platform(pulumi.ComponentResource):
         )
 
     def _kubernetes_runtime(
-        self, runtime: KubernetesPoolRuntime, cluster: ClusterArgs, args: PlatformArgs
+        self, pool: str, runtime: KubernetesPoolRuntime, cluster: ClusterArgs, args: PlatformArgs
     ) -> KubernetesRuntime:
+        """The pool's KafkaConnect: egress to its brokers and to the endpoints its
+        network boundary declares (the NetworkPolicy mirrors the security group)."""
         if cluster.deploy == "msk":
             brokers = EgressPeer(ports=(SCRAM_TLS_PORT,), cidr=args.network.cidr)
         else:
@@ -155,8 +159,15 @@ class Platform(pulumi.ComponentResource):
                 namespace=cluster.strimzi.namespace,
                 pod_labels={"strimzi.io/cluster": cluster.cluster},
             )
+        declared = tuple(
+            EgressPeer(ports=(endpoint.port,), cidr=endpoint.cidr)
+            for boundary in args.network.workers
+            if boundary.pool == pool
+            for endpoint in boundary.endpoints
+        )
         return KubernetesRuntime(
             brokers=(brokers,),
+            declared_egress=declared,
             replicas=runtime.replicas,
             cpu_request=runtime.cpu,
             cpu_limit=runtime.cpu,

@@ -1,8 +1,9 @@
 """Map a validated ``PlatformSpec`` to the Network and Cluster arguments (pure).
 
 The spec does not carry the EKS OIDC provider or the AutoMQ image; they come from stack
-config as ``CloudSettings``. Declared broker clients and worker endpoints are not in the
-spec yet, so the security groups admit only the declared pools.
+config as ``CloudSettings``. A broker security group admits its cluster's pools and the
+``cidr`` of each client the cluster declares; a pool's group lets its workers reach their
+brokers and the ``egress`` endpoints of its runtime.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bulkheads.cloud.args import (
+    SCRAM_TLS_PORT,
     BrokerBoundary,
     ClusterArgs,
+    Endpoint,
     IrsaSettings,
     MskSettings,
     NetworkArgs,
@@ -19,7 +22,13 @@ from bulkheads.cloud.args import (
     StrimziSettings,
     WorkerBoundary,
 )
-from bulkheads.spec.model import AwsNetwork, MskDeploy, PlatformSpec, StrimziDeploy
+from bulkheads.spec.model import (
+    AwsNetwork,
+    KubernetesRuntime,
+    MskDeploy,
+    PlatformSpec,
+    StrimziDeploy,
+)
 
 PLATFORM_OWNER = "platform"
 
@@ -39,13 +48,35 @@ def network_args(spec: PlatformSpec, owner: str = PLATFORM_OWNER) -> NetworkArgs
     if not isinstance(network, AwsNetwork):
         return NetworkArgs(kind="local", environment=spec.environment, owner=owner)
     brokers = tuple(
-        BrokerBoundary(cluster=name, owner=c.owner, workload_class=".".join(c.serves))
+        BrokerBoundary(
+            cluster=name,
+            owner=c.owner,
+            workload_class=".".join(c.serves),
+            clients=tuple(
+                Endpoint(
+                    cidr=str(client.cidr),
+                    port=SCRAM_TLS_PORT,
+                    description=f"client {client_name} ({client.owner})",
+                )
+                for client_name, client in c.clients.items()
+                if client.cidr is not None
+            ),
+        )
         for name, c in spec.clusters.items()
     )
     workers = tuple(
-        WorkerBoundary(pool=name, cluster=p.cluster, owner=p.owner, workload_class=p.workload_class)
+        WorkerBoundary(
+            pool=name,
+            cluster=p.cluster,
+            owner=p.owner,
+            workload_class=p.workload_class,
+            endpoints=tuple(
+                Endpoint(cidr=str(e.cidr), port=e.port, description=e.description)
+                for e in p.runtime.egress
+            ),
+        )
         for name, p in spec.pools.items()
-        if p.runtime.kind == "kubernetes"
+        if isinstance(p.runtime, KubernetesRuntime)
     )
     return NetworkArgs(
         kind="aws",

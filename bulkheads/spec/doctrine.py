@@ -24,6 +24,10 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   ``retention`` and a pipeline's ``quota`` stay within their class;
 - clusters: ``automq`` needs ``storage`` and a ``strimzi`` deploy; ``kafka`` has no
   ``storage``; a ``dedicated`` cluster serves one class;
+- clients: a cluster's clients have resolving owners, a class the cluster serves, a
+  quota within it and client ids unique on the cluster;
+- networks: a client has a ``cidr`` on aws and none on a local network; no declared
+  CIDR (client or pool ``egress``) is a ``/0``;
 - placement: a ``local`` network goes with the ``local`` environment, ``local`` deploys
   and ``local`` runtimes, any other network with none of them; local ports are unique.
 
@@ -35,19 +39,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from ipaddress import IPv4Network
 from typing import Any
 
 from bulkheads.spec.errors import MISSING, Path, Problem, did_you_mean, one_of
 from bulkheads.spec.model import (
     ClassSettings,
+    KubernetesRuntime,
     LocalDeploy,
     LocalNetwork,
     LocalRuntime,
     MirrorPipeline,
     MskDeploy,
     PlatformSpec,
+    QuotaOverride,
     ReplayClassSettings,
     StrimziDeploy,
+    WorkloadClassName,
 )
 from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
 from bulkheads.spec.units import format_byte_size, format_duration
@@ -72,7 +80,9 @@ class _Checker:
         self._names()
         self._classes()
         self._clusters()
+        self._clients()
         self._placement()
+        self._networks()
         self._pools()
         self._pipelines()
         self._topics()
@@ -176,6 +186,65 @@ class _Checker:
                         f"(and min_insync_replicas) to at most {cluster.deploy.brokers}",
                         cluster.deploy.brokers,
                     )
+
+    def _clients(self) -> None:
+        for cluster_name, cluster in self.spec.clusters.items():
+            ids: dict[str, str] = {}
+            for name, client in cluster.clients.items():
+                path: Path = ("clusters", cluster_name, "clients", name)
+                why = name_problem(name)
+                if why:
+                    self.add(path, why, f"rename it, e.g. {suggest_name(name)!r}", name)
+                self._resolves("owners", client.owner, (*path, "owner"), self.spec.owners)
+                if client.workload_class not in cluster.serves:
+                    self.add(
+                        (*path, "class"),
+                        f"cluster {cluster_name!r} does not serve this class "
+                        f"(serves: {', '.join(cluster.serves)})",
+                        f"use one of {', '.join(cluster.serves)}",
+                        client.workload_class,
+                    )
+                self._quota_bounds((*path, "quota"), client.workload_class, client.quota)
+                client_id = client.client_id or name
+                if client_id in ids:
+                    self.add(
+                        (*path, "client_id"),
+                        f"client {ids[client_id]!r} of this cluster has this client id",
+                        "give each client of a cluster its own client_id",
+                        client_id,
+                    )
+                ids.setdefault(client_id, name)
+
+    def _networks(self) -> None:
+        """Declared CIDRs: where security groups exist, and never the whole internet."""
+        local = isinstance(self.spec.network, LocalNetwork)
+        for cluster_name, cluster in self.spec.clusters.items():
+            for name, client in cluster.clients.items():
+                path: Path = ("clusters", cluster_name, "clients", name, "cidr")
+                if client.cidr is None and not local:
+                    self.add(
+                        path,
+                        "an aws network admits a client only from a declared network",
+                        "add cidr: the network the client connects from, e.g. 10.20.0.0/16",
+                    )
+                elif client.cidr is not None and local:
+                    self.add(
+                        path,
+                        "a local network has no security groups to admit it through",
+                        "remove cidr",
+                        str(client.cidr),
+                    )
+                elif client.cidr is not None:
+                    self._not_everywhere(path, client.cidr, "the client's own network")
+        for pool_name, pool in self.spec.pools.items():
+            if isinstance(pool.runtime, KubernetesRuntime):
+                for index, endpoint in enumerate(pool.runtime.egress):
+                    path = ("pools", pool_name, "runtime", "egress", index, "cidr")
+                    self._not_everywhere(path, endpoint.cidr, "the endpoint's own network")
+
+    def _not_everywhere(self, path: Path, cidr: IPv4Network, what: str) -> None:
+        if cidr.prefixlen == 0:
+            self.add(path, "opens the boundary to every address", f"name {what}", str(cidr))
 
     def _placement(self) -> None:
         local = isinstance(self.spec.network, LocalNetwork)
@@ -408,15 +477,20 @@ class _Checker:
                     f"use a retention within the bounds, or change classes.{class_name}",
                     format_duration(write.retention),
                 )
-        if pipeline.quota is None:
+        self._quota_bounds(("pipelines", name, "quota"), class_name, pipeline.quota)
+
+    def _quota_bounds(
+        self, path: Path, class_name: WorkloadClassName, override: QuotaOverride | None
+    ) -> None:
+        if override is None:
             return
-        limits = settings.quota.model_dump()
-        for key, value in pipeline.quota.model_dump(exclude_none=True).items():
+        limits = self.spec.classes.get(class_name).quota.model_dump()
+        for key, value in override.model_dump(exclude_none=True).items():
             if value > limits[key]:
                 shown = format_byte_size(limits[key]) if key.endswith("byte_rate") else limits[key]
                 given = format_byte_size(value) if key.endswith("byte_rate") else value
                 self.add(
-                    ("pipelines", name, "quota", key),
+                    (*path, key),
                     f"above the {class_name} class limit {shown}",
                     f"use at most {shown}, or raise classes.{class_name}.quota.{key}",
                     given,
@@ -469,6 +543,9 @@ class _Checker:
                         copied[key] = name
                         changed = True
         self._mirror_conflicts(mirrors, placed, origin, copied, writer)
+        # Where a pipeline with a broken pool reference writes is unknown: reads of its
+        # topics are not reported again (its pool already is).
+        unplaced = {topic for topic, name in writer.items() if name not in placed}
         for name, pipeline in spec.pipelines.items():
             if name not in placed:
                 continue
@@ -476,7 +553,7 @@ class _Checker:
             if isinstance(pipeline, MirrorPipeline) and name not in mirrors:
                 continue
             for index, topic in enumerate(pipeline.reads):
-                if topic not in present[cluster] and topic_problem(topic) is None:
+                if topic not in present[cluster] | unplaced and topic_problem(topic) is None:
                     self._unreadable(name, index, topic, cluster, present)
 
     def _mirror_conflicts(

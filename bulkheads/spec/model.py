@@ -197,8 +197,26 @@ class ObjectStorage(SpecModel):
     wal: Literal["s3", "ebs"] = "s3"
 
 
+class BrokerClient(SpecModel):
+    """An application that uses a cluster directly, not through a pipeline (its
+    credentials are managed outside the platform).
+
+    It gets a client-id quota for ``client_id`` (default: the client's name): its class's
+    quota with the ``quota`` overrides, which stay within the class. ``cidr`` is the
+    network it connects from; an aws network requires it (the brokers' security group
+    admits exactly that), a local one refuses it.
+    """
+
+    owner: str
+    workload_class: WorkloadClassName = Field(alias="class")
+    client_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,200}$")
+    cidr: IPv4Network | None = None
+    quota: QuotaOverride | None = None
+
+
 class Cluster(SpecModel):
-    """A Kafka-compatible cluster and the workload classes it serves."""
+    """A Kafka-compatible cluster, the workload classes it serves and the ``clients``
+    (default none) that use it directly."""
 
     engine: Literal["automq", "kafka"]
     tenancy: Literal["dedicated", "shared"]
@@ -207,13 +225,24 @@ class Cluster(SpecModel):
     owner: str
     storage: ObjectStorage | None = None
     regulated: bool = False
+    clients: dict[str, BrokerClient] = Field(default_factory=dict)
 
 
 # --- worker pools --------------------------------------------------------------------
 
 
+class EgressEndpoint(SpecModel):
+    """A destination a pool's workers reach besides their brokers (a source database, a
+    sink's API): ``cidr`` on TCP ``port``."""
+
+    description: str = Field(min_length=1)
+    cidr: IPv4Network
+    port: int = Field(ge=1, le=65535)
+
+
 class KubernetesRuntime(SpecModel):
-    """Connect workers on Kubernetes; cpu/memory are Kubernetes quantities."""
+    """Connect workers on Kubernetes; cpu/memory are Kubernetes quantities. ``egress``
+    (default none) lists the endpoints the workers may reach besides their brokers."""
 
     kind: Literal["kubernetes"]
     replicas: int = Field(default=2, ge=1, le=50)
@@ -222,6 +251,7 @@ class KubernetesRuntime(SpecModel):
     )
     memory: str = Field(default="2Gi", pattern=r"^\d+(Ki|Mi|Gi)$")
     node_pool: str | None = None
+    egress: list[EgressEndpoint] = Field(default_factory=list)
 
 
 class LocalRuntime(SpecModel):
@@ -377,8 +407,13 @@ class PlatformSpec(SpecModel):
 
     def quota_of(self, pipeline: str) -> QuotaLimits:
         """A pipeline's effective quota: its class's limits with its own overrides."""
-        limits = self.classes.get(self.class_of(pipeline)).quota
-        override = self.pipelines[pipeline].quota
+        return self.effective_quota(self.class_of(pipeline), self.pipelines[pipeline].quota)
+
+    def effective_quota(
+        self, workload_class: WorkloadClassName, override: QuotaOverride | None
+    ) -> QuotaLimits:
+        """The quota limits of ``workload_class`` with the keys ``override`` sets."""
+        limits = self.classes.get(workload_class).quota
         if override is None:
             return limits
         return limits.model_copy(update=override.model_dump(exclude_none=True))

@@ -69,6 +69,15 @@ def _clusters(spec: PlatformSpec) -> list[str]:
             f"serves {','.join(cluster.serves):<20} deploy {deploy.kind} ({where})"
             f"  owner {cluster.owner}{extras}"
         )
+        for client_name, client in cluster.clients.items():
+            quota = spec.effective_quota(client.workload_class, client.quota)
+            origin = f"  from {client.cidr}" if client.cidr else ""
+            lines.append(
+                f"    client {client_name} (client.id {client.client_id or client_name})"
+                f"  {client.workload_class}  owner {client.owner}{origin}"
+                f"  produce {format_byte_size(quota.producer_byte_rate)}/s"
+                f"  consume {format_byte_size(quota.consumer_byte_rate)}/s"
+            )
     return lines
 
 
@@ -82,18 +91,20 @@ def _pools(spec: PlatformSpec) -> list[str]:
         lines.append(f"  {cluster}")
         for name in names:
             pool = spec.pools[name]
-            runtime = pool.runtime
+            runtime, reach = pool.runtime, ""
             if isinstance(runtime, KubernetesRuntime):
                 shape = f"kubernetes {runtime.replicas}x({runtime.cpu} cpu, {runtime.memory})"
                 if runtime.node_pool:
                     shape += f" on {runtime.node_pool}"
+                if runtime.egress:
+                    reach = "  egress " + ", ".join(f"{e.cidr}:{e.port}" for e in runtime.egress)
             else:
                 assert isinstance(runtime, LocalRuntime)
                 shape = f"local {runtime.workers} worker(s) rest 127.0.0.1:{runtime.rest_port}"
             count = sum(1 for p in spec.pipelines.values() if p.pool == name)
             lines.append(
                 f"    {name:<{width}}  {pool.workload_class:<7} {shape}  owner {pool.owner}"
-                f"  {count} pipeline(s)"
+                f"  {count} pipeline(s){reach}"
             )
     return lines
 

@@ -194,7 +194,12 @@ def planned_acls(plan: PlatformPlan) -> set[tuple[str, str, str, str]]:
     return planned
 
 
-def user_quotas(stack: Stack) -> str:
+def described_quotas(stack: Stack) -> str:
+    """ConfigCommand's description of the user and the client-id quotas."""
+    return _describe_quotas(stack, "users") + _describe_quotas(stack, "clients")
+
+
+def _describe_quotas(stack: Stack, entity_type: str) -> str:
     config = stack.harness.kafka_dir("local") / "test-admin.properties"
     config.write_text(
         "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
@@ -205,7 +210,7 @@ def user_quotas(stack: Stack) -> str:
     return subprocess.run(
         ["java", "-Xmx256m", "-cp", classpath, "kafka.admin.ConfigCommand",
          "--bootstrap-server", stack.connection.bootstrap, "--command-config", str(config),
-         "--describe", "--entity-type", "users"],
+         "--describe", "--entity-type", entity_type],
         check=True, capture_output=True, text=True, timeout=120,
     ).stdout  # fmt: skip
 
@@ -227,9 +232,11 @@ def test_up_provisions_the_planned_topics_users_acls_and_quotas(stack: Stack) ->
 
     assert planned_acls(stack.plan) == acl_set(stack.admin)
 
-    described = user_quotas(stack)
+    described = described_quotas(stack)
+    assert any(quota.entity_type == "client-id" for quota in plan.quotas)
     for quota in plan.quotas:
-        line = next(ln for ln in described.splitlines() if f"'{quota.entity_name}'" in ln)
+        entity = {"user": "user-principal", "client-id": "client-id"}[quota.entity_type]
+        line = next(ln for ln in described.splitlines() if f"{entity} '{quota.entity_name}'" in ln)
         live_quota = dict(pair.split("=") for pair in line.split(" are ", 1)[1].split(", "))
         assert {k: float(v) for k, v in live_quota.items()} == {
             k: float(v) for k, v in quota.config.items()

@@ -194,6 +194,50 @@ def test_quotas_from_class_and_pipeline_override(local_spec: PlatformSpec) -> No
     )
 
 
+def test_declared_clients_get_client_id_quotas_after_the_user_quotas() -> None:
+    spec_data = copy.deepcopy(LOCAL_SPEC)
+    spec_data["clusters"]["local"]["clients"] = {
+        "ops-console": {"owner": "orders", "class": "replay"},
+        "dashboard": {
+            "owner": "orders",
+            "class": "live",
+            "client_id": "orders-dashboard",
+            "quota": {"consumer_byte_rate": "2MiB"},
+        },
+    }
+    quotas = plan_cluster(PlatformSpec.model_validate(spec_data), "local").quotas
+    clients = [q for q in quotas if q.entity_type == "client-id"]
+    assert quotas[-len(clients) :] == tuple(clients)
+    assert clients == [
+        QuotaPlan(
+            entity_type="client-id",
+            entity_name="ops-console",
+            cluster="local",
+            owner="orders",
+            workload_class="replay",
+            config={
+                "producer_byte_rate": 10 * MIB,
+                "consumer_byte_rate": 10 * MIB,
+                "request_percentage": 10,
+                "controller_mutation_rate": 2,
+            },
+        ),
+        QuotaPlan(
+            entity_type="client-id",
+            entity_name="orders-dashboard",
+            cluster="local",
+            owner="orders",
+            workload_class="live",
+            config={
+                "producer_byte_rate": 50 * MIB,
+                "consumer_byte_rate": 2 * MIB,  # the client's override
+                "request_percentage": 50,
+                "controller_mutation_rate": 10,
+            },
+        ),
+    ]
+
+
 def test_worker_pool_plans(local_spec: PlatformSpec) -> None:
     pools = plan_cluster(local_spec, "local").worker_pools
     assert [pool.pool for pool in pools] == ["derived-sinks", "live-ingest", "replay"]

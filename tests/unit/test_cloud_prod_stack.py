@@ -30,6 +30,8 @@ SETTINGS = CloudSettings(
     automq_image="automqinc/automq:1.6.0",
 )
 POOLS = 9  # Kubernetes worker pools in stacks/Pulumi.prod.yaml, one security group each
+CLIENTS = 2  # declared broker clients with a cidr (delivery: fraud-scoring, ops-console)
+ENDPOINTS = 8  # declared pool egress endpoints (live-cdc 2, live-commerce 2, search 1, ...)
 BUCKET_PARTS = (
     tokens.AWS_S3_BUCKET,
     tokens.AWS_S3_OWNERSHIP_CONTROLS,
@@ -47,10 +49,11 @@ EXPECTED_COUNTS = {
     tokens.AWS_VPC_ENDPOINT: 5,
     # endpoints + 3 broker groups + one per pool
     tokens.AWS_SECURITY_GROUP: 1 + 3 + POOLS,
-    # brokers: one per pool + self; workers: self (Connect REST); endpoints: one per boundary
-    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + 3) + POOLS + (3 + POOLS),
-    # brokers: self, endpoints, S3; workers: brokers, self, endpoints, S3
-    tokens.AWS_SECURITY_GROUP_EGRESS_RULE: 3 * 3 + 4 * POOLS,
+    # brokers: one per pool and client + self; workers: self (Connect REST); endpoints: one
+    # per boundary
+    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + CLIENTS + 3) + POOLS + (3 + POOLS),
+    # brokers: self, endpoints, S3; workers: brokers, self, endpoints, S3, declared endpoints
+    tokens.AWS_SECURITY_GROUP_EGRESS_RULE: 3 * 3 + 4 * POOLS + ENDPOINTS,
     tokens.AWS_LOG_GROUP: 1 + 2,  # flow logs + MSK broker logs of delivery and lake
     tokens.AWS_IAM_ROLE: 2,  # flow logs + ingest brokers (IRSA)
     tokens.AWS_IAM_ROLE_POLICY: 2,
@@ -105,6 +108,44 @@ def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
 
 def test_prod_pool_count_matches_the_stack(prod: PlatformSpec) -> None:
     assert sum(p.runtime.kind == "kubernetes" for p in prod.pools.values()) == POOLS
+    assert sum(c.cidr is not None for k in prod.clusters.values() for c in k.clients.values()) == (
+        CLIENTS
+    )
+    assert sum(len(getattr(p.runtime, "egress", ())) for p in prod.pools.values()) == ENDPOINTS
+
+
+def test_prod_brokers_admit_declared_clients_only_from_their_network(
+    program: CloudHarness,
+) -> None:
+    rules = {
+        name: program.one(tokens.AWS_SECURITY_GROUP_INGRESS_RULE, name).inputs
+        for name in program.names(tokens.AWS_SECURITY_GROUP_INGRESS_RULE)
+        if name.startswith("prod-brokers-delivery-from-client-")
+    }
+    assert {(r["cidrIpv4"], r["fromPort"], r["toPort"]) for r in rules.values()} == {
+        ("10.70.0.0/16", 9096, 9096),
+        ("10.71.4.0/24", 9096, 9096),
+    }
+    assert {r["securityGroupId"] for r in rules.values()} == {"prod-brokers-delivery-id"}
+    assert {r["description"] for r in rules.values()} == {
+        "Kafka clients: client fraud-scoring (payments)",
+        "Kafka clients: client ops-console (platform)",
+    }
+
+
+def test_prod_workers_reach_exactly_their_declared_endpoints(program: CloudHarness) -> None:
+    prefix = "prod-workers-warehouse-sinks-to-endpoint-"
+    rules = [
+        program.one(tokens.AWS_SECURITY_GROUP_EGRESS_RULE, name).inputs
+        for name in program.names(tokens.AWS_SECURITY_GROUP_EGRESS_RULE)
+        if name.startswith(prefix)
+    ]
+    assert sorted((r["cidrIpv4"], r["fromPort"]) for r in rules) == [
+        ("10.40.240.0/28", 443),
+        ("10.60.40.0/24", 5432),
+        ("10.61.8.0/24", 5432),
+    ]
+    assert {r["securityGroupId"] for r in rules} == {"prod-workers-warehouse-sinks-id"}
 
 
 def test_prod_cloud_resources_per_type(program: CloudHarness) -> None:

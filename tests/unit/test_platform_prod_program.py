@@ -105,7 +105,7 @@ def test_every_prod_resource_is_accounted_for_by_type(
     plan = plan_platform(prod, ROOT)
     assert Counter(program.counts()) == expected_counts(prod, plan)
     # the figures a reviewer sees in a prod preview, pinned
-    assert [program.counts()[t] for t in KAFKA_TYPES] == [76, 48, 322, 48]
+    assert [program.counts()[t] for t in KAFKA_TYPES] == [76, 48, 322, 50]
 
 
 def test_kafka_resources_go_through_their_clusters_provider(program: CloudHarness) -> None:
@@ -125,6 +125,55 @@ def test_connectors_land_in_their_pools_namespaces(
         pool = prod.pipelines[pipeline].pool
         assert connector.inputs["metadata"]["labels"]["strimzi.io/cluster"] == pool
         assert connector.inputs["metadata"]["namespace"] == f"connect-{pool}"
+
+
+def test_declared_clients_get_client_id_quotas_on_their_cluster(program: CloudHarness) -> None:
+    quotas = {
+        r.inputs["entityName"]: (r.name, r.inputs["config"])
+        for r in program.of_type(tokens.KAFKA_QUOTA)
+        if r.inputs["entityType"] == "client-id"
+    }
+    assert quotas == {
+        "fraud-scoring": (
+            "prod-cluster-delivery-data-quota-client-id-fraud-scoring-quota",
+            {
+                "consumer_byte_rate": str(20 * 2**20),
+                "controller_mutation_rate": "5",
+                "producer_byte_rate": str(20 * 2**20),
+                "request_percentage": "30",
+            },
+        ),
+        "ops-console-delivery": (
+            "prod-cluster-delivery-data-quota-client-id-ops-console-delivery-quota",
+            {
+                "consumer_byte_rate": str(2 * 2**20),
+                "controller_mutation_rate": "5",
+                "producer_byte_rate": str(2**20),
+                "request_percentage": "30",
+            },
+        ),
+    }
+
+
+def test_worker_network_policy_mirrors_the_declared_endpoints(program: CloudHarness) -> None:
+    policy = next(
+        r.inputs["spec"]
+        for r in program.of_type(tokens.K8S_NETWORK_POLICY)
+        if r.inputs["metadata"]["namespace"] == "connect-warehouse-sinks"
+    )
+    cidr_rules = sorted(
+        (peer["ipBlock"]["cidr"], [port["port"] for port in rule["ports"]])
+        for rule in policy["egress"]
+        for peer in rule.get("to", [])
+        if "ipBlock" in peer
+    )
+    # the brokers (MSK in the VPC) and exactly the three declared endpoints
+    assert cidr_rules == [
+        ("10.40.0.0/16", [9096]),
+        ("10.40.240.0/28", [443]),
+        ("10.60.40.0/24", [5432]),
+        ("10.61.8.0/24", [5432]),
+    ]
 
 
 def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> None:
