@@ -5,6 +5,8 @@
   object-storage settings (``components.strimzi``);
 - kafka on msk: a KMS key and the MSK cluster (``components.aws_msk``);
 - kafka on strimzi: the Strimzi resources only;
+- on strimzi with an aws network: a SecurityGroupPolicy putting the brokers' security
+  group on the broker pods (``components.aws_pod_security``);
 - local (either engine): no children; records the local bootstrap.
 
 Tenancy, owner, classes and environment go into the props, the AWS tags and the
@@ -26,8 +28,14 @@ from bulkheads.cloud.tags import boundary_tags
 from components import tokens
 from components.aws_msk import msk_cluster
 from components.aws_object_storage import automq_object_storage
+from components.aws_pod_security import pod_security_group_policy
 from components.kafka_provider import KafkaConnection
-from components.strimzi import bootstrap_address, kafka_service_account, strimzi_cluster
+from components.strimzi import (
+    bootstrap_address,
+    kafka_pods,
+    kafka_service_account,
+    strimzi_cluster,
+)
 
 LABEL_PREFIX = "bulkheads.io"
 
@@ -38,7 +46,8 @@ class ClusterWiring:
 
     ``admin_password`` (a secret) for every deploy; ``subnet_ids`` and
     ``security_group_id`` (the Network's brokers group) for msk; ``kubernetes`` for
-    strimzi (None: the default provider).
+    strimzi (None: the default provider), where a ``security_group_id`` goes on the
+    broker pods through an EKS SecurityGroupPolicy.
     """
 
     admin_password: pulumi.Input[str]
@@ -181,4 +190,15 @@ class Cluster(pulumi.ComponentResource):
             wiring.kubernetes,
             broker_role_arn,
         )
+        if wiring.security_group_id is not None:
+            self.security_group_policy = pod_security_group_policy(
+                f"{name}-pods-security-group",
+                settings.namespace,
+                kafka_pods(args.cluster),
+                wiring.security_group_id,
+                self.labels,
+                pulumi.ResourceOptions(
+                    parent=self, provider=wiring.kubernetes, depends_on=[self.kafka]
+                ),
+            )
         return bootstrap_address(args.cluster, settings.namespace)

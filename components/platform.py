@@ -34,6 +34,7 @@ from components.data_plane import DataPlane
 from components.kafka_provider import kafka_provider
 from components.network import Network
 from components.secrets import GeneratedPassword
+from components.strimzi import kafka_pods
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
     EgressPeer,
@@ -150,14 +151,15 @@ class Platform(pulumi.ComponentResource):
         self, pool: str, runtime: KubernetesPoolRuntime, cluster: ClusterArgs, args: PlatformArgs
     ) -> KubernetesRuntime:
         """The pool's KafkaConnect: egress to its brokers and to the endpoints its
-        network boundary declares (the NetworkPolicy mirrors the security group)."""
+        network boundary declares (the NetworkPolicy mirrors the security group), and on
+        aws its security group on the worker pods."""
         if cluster.deploy == "msk":
             brokers = EgressPeer(ports=(SCRAM_TLS_PORT,), cidr=args.network.cidr)
         else:
             brokers = EgressPeer(
                 ports=(SCRAM_TLS_PORT,),
                 namespace=cluster.strimzi.namespace,
-                pod_labels={"strimzi.io/cluster": cluster.cluster},
+                pod_labels=kafka_pods(cluster.cluster),
             )
         declared = tuple(
             EgressPeer(ports=(endpoint.port,), cidr=endpoint.cidr)
@@ -165,9 +167,11 @@ class Platform(pulumi.ComponentResource):
             if boundary.pool == pool
             for endpoint in boundary.endpoints
         )
+        group = self.network.worker_security_groups.get(pool)
         return KubernetesRuntime(
             brokers=(brokers,),
             declared_egress=declared,
+            security_group_id=group.id if group is not None else None,
             replicas=runtime.replicas,
             cpu_request=runtime.cpu,
             cpu_limit=runtime.cpu,

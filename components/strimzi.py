@@ -65,6 +65,15 @@ def node_pool_placement(node_pool: str) -> dict[str, object]:
     }
 
 
+def kafka_pods(cluster: str) -> dict[str, str]:
+    """The labels Strimzi puts on every Kafka node pod of ``cluster`` (all node pools)."""
+    return {
+        "strimzi.io/cluster": cluster,
+        "strimzi.io/kind": "Kafka",
+        "strimzi.io/name": f"{cluster}-kafka",
+    }
+
+
 def strimzi_cluster(
     name: str,
     cluster: str,

@@ -19,9 +19,10 @@ Arguments (plain frozen dataclasses):
   node affinity + toleration for a dedicated node pool, the Strimzi-managed
   PodDisruptionBudget (``template.podDisruptionBudget``; a second PDB of our own
   would break evictions); and a NetworkPolicy allowing egress only to DNS, the
-  pool's own workers, its cluster's brokers and declared endpoints. Defaults:
-  1 replica, cpu 500m/1, memory 1Gi/2Gi (request/limit), maxUnavailable 1, TLS to
-  brokers on.
+  pool's own workers, its cluster's brokers and declared endpoints; with a
+  ``security_group_id`` (aws), an EKS SecurityGroupPolicy puts the pool's security
+  group on its worker pods. Defaults: 1 replica, cpu 500m/1, memory 1Gi/2Gi
+  (request/limit), maxUnavailable 1, TLS to brokers on, no security group policy.
 - :class:`LocalRuntime`: a Connect worker process of the local harness
   (:class:`components.local_worker.LocalWorker`) on ``127.0.0.1:<rest_port>``.
 
@@ -42,6 +43,7 @@ from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_c
 from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
+from components.aws_pod_security import pod_security_group_policy
 
 LABEL_PREFIX = "bulkheads.io/"
 NODE_POOL_KEY = LABEL_PREFIX + "node-pool"
@@ -88,6 +90,7 @@ class KubernetesRuntime:
     broker_tls: bool = True
     max_unavailable: int = 1
     declared_egress: tuple[EgressPeer, ...] = ()
+    security_group_id: pulumi.Input[str] | None = None
 
     def __post_init__(self) -> None:
         for label, request, limit in (
@@ -287,6 +290,15 @@ class WorkerPool(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        if runtime.security_group_id is not None:
+            self.security_group_policy = pod_security_group_policy(
+                f"{name}-pods-security-group",
+                namespace,
+                _pool_pods(connect_name),
+                runtime.security_group_id,
+                labels,
+                child,
+            )
         rest_url = namespace.apply(
             lambda ns: f"http://{connect_name}-connect-api.{ns}.svc:{CONNECT_REST_PORT}"
         )
@@ -358,6 +370,11 @@ class WorkerPool(pulumi.ComponentResource):
         return spec
 
 
+def _pool_pods(connect_name: str) -> dict[str, str]:
+    """The labels Strimzi puts on the worker pods of KafkaConnect ``connect_name``."""
+    return {"strimzi.io/cluster": connect_name, "strimzi.io/kind": "KafkaConnect"}
+
+
 def _peer_rule(peer: EgressPeer) -> dict[str, Any]:
     if peer.cidr is not None:
         target: dict[str, Any] = {"ipBlock": {"cidr": peer.cidr}}
@@ -371,7 +388,7 @@ def _peer_rule(peer: EgressPeer) -> dict[str, Any]:
 
 def _egress_policy_spec(connect_name: str, runtime: KubernetesRuntime) -> dict[str, Any]:
     """Egress of the pool's worker pods: DNS, each other, brokers, declared endpoints."""
-    pool_pods = {"strimzi.io/cluster": connect_name, "strimzi.io/kind": "KafkaConnect"}
+    pool_pods = _pool_pods(connect_name)
     dns = {
         "to": [
             {

@@ -23,7 +23,8 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   class's replication factor fits the brokers of every cluster serving it; a topic's
   ``retention`` and a pipeline's ``quota`` stay within their class;
 - clusters: ``automq`` needs ``storage`` and a ``strimzi`` deploy; ``kafka`` has no
-  ``storage``; a ``dedicated`` cluster serves one class;
+  ``storage``; a ``dedicated`` cluster serves one class; a ``regulated`` one is dedicated
+  and runs only its owner's pools;
 - clients: a cluster's clients have resolving owners, a class the cluster serves, a
   quota within it and client ids unique on the cluster;
 - networks: a client has a ``cidr`` on aws and none on a local network; no declared
@@ -148,6 +149,13 @@ class _Checker:
             if len(set(cluster.serves)) != len(cluster.serves):
                 self.add(
                     (*path, "serves"), "lists a class twice", "list each class once", cluster.serves
+                )
+            if cluster.regulated and cluster.tenancy != "dedicated":
+                self.add(
+                    (*path, "tenancy"),
+                    "a cluster holding regulated data is dedicated",
+                    "set tenancy: dedicated, or move the regulated data to a dedicated cluster",
+                    cluster.tenancy,
                 )
             if cluster.tenancy == "dedicated" and len(set(cluster.serves)) > 1:
                 self.add(
@@ -308,6 +316,15 @@ class _Checker:
             if not self._resolves("clusters", pool.cluster, (*path, "cluster"), self.spec.clusters):
                 continue
             serves = self.spec.clusters[pool.cluster].serves
+            cluster = self.spec.clusters[pool.cluster]
+            if cluster.regulated and pool.owner != cluster.owner:
+                self.add(
+                    (*path, "owner"),
+                    f"cluster {pool.cluster!r} holds regulated data: only pools of its owner "
+                    f"{cluster.owner!r} run on it",
+                    "put the pool on another cluster, or give it the cluster's owner",
+                    pool.owner,
+                )
             if pool.workload_class not in serves:
                 self.add(
                     (*path, "class"),

@@ -157,6 +157,51 @@ def check_msk_secure(resource: Resource, config: Config) -> Iterator[str]:
         )
 
 
+def _pods_of(workload: Resource) -> dict[str, str]:
+    """The labels Strimzi puts on the pods of a ``Kafka`` or ``KafkaConnect``."""
+    name = str(dig(workload.props, "metadata", "name"))
+    if workload.type == tokens.STRIMZI_KAFKA:
+        return {
+            "strimzi.io/cluster": name,
+            "strimzi.io/kind": "Kafka",
+            "strimzi.io/name": f"{name}-kafka",
+        }
+    return {"strimzi.io/cluster": name, "strimzi.io/kind": "KafkaConnect"}
+
+
+def _puts_group_on(policy: Resource, workload: Resource) -> bool:
+    """True when ``policy`` names a group and selects ``workload``'s pods in its namespace."""
+    namespace = dig(workload.props, "metadata", "namespace")
+    if dig(policy.props, "metadata", "namespace") != namespace:
+        return False
+    wanted = dig(policy.props, "spec", "podSelector", "matchLabels")
+    groups = as_list(dig(policy.props, "spec", "securityGroups", "groupIds"))
+    if not isinstance(wanted, dict) or not wanted or not groups:
+        return False
+    pods = _pods_of(workload)
+    return all(pods.get(key) == value for key, value in wanted.items())
+
+
+def check_pods_security_group(stack: Stack, config: Config) -> Iterator[Finding]:
+    """In an AWS network, Strimzi broker and worker pods wear their boundary's group."""
+    if not stack.of_type(tokens.AWS_VPC):
+        return
+    policies = stack.of_type(tokens.EKS_SECURITY_GROUP_POLICY)
+    for workload in (
+        *stack.of_type(tokens.STRIMZI_KAFKA),
+        *stack.of_type(tokens.STRIMZI_KAFKA_CONNECT),
+    ):
+        if not any(_puts_group_on(policy, workload) for policy in policies):
+            kind = workload.type.rsplit(":", 1)[1]
+            yield Finding(
+                f"{kind} '{dig(workload.props, 'metadata', 'name')}' has no "
+                "SecurityGroupPolicy putting a security group on its pods, so they use the "
+                "nodes' group and its network boundary does not apply; add one in its "
+                "namespace selecting its pods with the boundary's group",
+                workload.urn,
+            )
+
+
 RULES = (
     Rule(
         id="bulkheads-storage-bucket-encrypted",
@@ -240,5 +285,30 @@ RULES = (
         ),
         resource_check=check_msk_secure,
         suppressible=False,
+    ),
+    Rule(
+        id="bulkheads-network-pods-security-group",
+        title="Kafka and Connect pods on EKS wear their boundary's security group",
+        category=Category.ISOLATION,
+        severity=Severity.HIGH,
+        enforcement=EnforcementLevel.MANDATORY,
+        applies_to=(
+            tokens.STRIMZI_KAFKA,
+            tokens.STRIMZI_KAFKA_CONNECT,
+            tokens.EKS_SECURITY_GROUP_POLICY,
+        ),
+        rationale=(
+            "The network's per-boundary security groups (brokers admit only their pools and "
+            "declared clients; workers reach only their brokers and declared endpoints) only "
+            "bind pods that wear them. Without a SecurityGroupPolicy, Strimzi pods use the "
+            "node group's security group and every pool can reach every cluster."
+        ),
+        how_to_fix=(
+            "Create a `SecurityGroupPolicy` (`vpcresources.k8s.aws/v1beta1`) in the pods' "
+            "namespace whose `podSelector.matchLabels` select them (`strimzi.io/cluster`, "
+            "`strimzi.io/kind`) and whose `securityGroups.groupIds` is the boundary's group; "
+            "the cluster needs the VPC CNI with `ENABLE_POD_ENI=true`."
+        ),
+        stack_check=check_pods_security_group,
     ),
 )

@@ -158,3 +158,66 @@ def test_msk_plaintext_and_unauthenticated(pack: Pack) -> None:
         "MSK cluster 'delivery' allows unauthenticated clients; "
         "set client_authentication.unauthenticated to false",
     ]
+
+
+PODS_GROUP = "bulkheads-network-pods-security-group"
+VPC = Res(tokens.AWS_VPC, "prod-vpc", {"cidrBlock": "10.40.0.0/16"})
+
+
+def strimzi(type_: str, name: str, namespace: str) -> Res:
+    return Res(type_, f"{name}-cr", {"metadata": {"name": name, "namespace": namespace}})
+
+
+def group_policy(namespace: str, group: str | None = "sg-1", **labels: str) -> Res:
+    props = {
+        "metadata": {"name": f"{namespace}-pods", "namespace": namespace},
+        "spec": {
+            "podSelector": {"matchLabels": labels},
+            "securityGroups": {"groupIds": [group] if group else []},
+        },
+    }
+    name = "-".join([namespace, str(group), *labels.values()])
+    return Res(tokens.EKS_SECURITY_GROUP_POLICY, name, props)
+
+
+BROKERS = strimzi(tokens.STRIMZI_KAFKA, "ingest", "kafka-ingest")
+WORKERS = strimzi(tokens.STRIMZI_KAFKA_CONNECT, "live-cdc", "connect-live-cdc")
+BROKER_PODS = {"strimzi.io/cluster": "ingest", "strimzi.io/kind": "Kafka"}
+WORKER_PODS = {"strimzi.io/cluster": "live-cdc", "strimzi.io/kind": "KafkaConnect"}
+
+
+def test_pods_wearing_their_groups_pass(pack: Pack) -> None:
+    policies = [
+        group_policy("kafka-ingest", **BROKER_PODS),
+        group_policy("connect-live-cdc", **WORKER_PODS),
+    ]
+    assert pack.stack(PODS_GROUP, [VPC, BROKERS, WORKERS, *policies]) == []
+    # on a local network there are no security groups to wear
+    assert pack.stack(PODS_GROUP, [BROKERS, WORKERS]) == []
+
+
+def test_pods_without_a_group_policy(pack: Pack) -> None:
+    def finding(kind: str, name: str, res: Res) -> tuple[str, str]:
+        return (
+            f"{kind} '{name}' has no SecurityGroupPolicy putting a security group on its pods, "
+            "so they use the nodes' group and its network boundary does not apply; add one in "
+            "its namespace selecting its pods with the boundary's group",
+            res.urn,
+        )
+
+    missing_workers = [finding("KafkaConnect", "live-cdc", WORKERS)]
+    brokers_policy = group_policy("kafka-ingest", **BROKER_PODS)
+    assert pack.stack(PODS_GROUP, [VPC, BROKERS, WORKERS]) == [
+        finding("Kafka", "ingest", BROKERS),
+        *missing_workers,
+    ]
+    # another namespace, another workload's labels, or no group: the workers still lack one
+    for wrong in (
+        group_policy("kafka-ingest", **WORKER_PODS),
+        group_policy("connect-live-cdc", **BROKER_PODS),
+        group_policy("connect-live-cdc", None, **WORKER_PODS),
+        group_policy("connect-live-cdc"),
+    ):
+        assert pack.stack(PODS_GROUP, [VPC, BROKERS, WORKERS, brokers_policy, wrong]) == (
+            missing_workers
+        ), wrong.name

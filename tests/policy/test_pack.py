@@ -42,7 +42,7 @@ WILDCARD_ACL = {
 
 def test_every_rule_is_registered_once_with_a_well_formed_id() -> None:
     ids = [rule.id for rule in all_rules()]
-    assert len(ids) == len(set(ids)) == 21
+    assert len(ids) == len(set(ids)) == 22
     assert all(ID_PATTERN.match(rule_id) for rule_id in ids)
     assert [p.name for p in build_policies()] == ids
 

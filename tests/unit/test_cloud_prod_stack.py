@@ -29,6 +29,8 @@ SETTINGS = CloudSettings(
     ),
     automq_image="automqinc/automq:1.6.0",
 )
+CLUSTERS = 4  # ingest (AutoMQ), payments (Strimzi), delivery and lake (MSK)
+STRIMZI = 2  # ingest and payments run under Strimzi
 POOLS = 9  # Kubernetes worker pools in stacks/Pulumi.prod.yaml, one security group each
 CLIENTS = 2  # declared broker clients with a cidr (delivery: fraud-scoring, ops-console)
 ENDPOINTS = 8  # declared pool egress endpoints (live-cdc 2, live-commerce 2, search 1, ...)
@@ -47,25 +49,28 @@ EXPECTED_COUNTS = {
     tokens.AWS_ROUTE_TABLE: 1,
     tokens.AWS_ROUTE_TABLE_ASSOCIATION: 3,
     tokens.AWS_VPC_ENDPOINT: 5,
-    # endpoints + 3 broker groups + one per pool
-    tokens.AWS_SECURITY_GROUP: 1 + 3 + POOLS,
+    # endpoints + one broker group per cluster + one per pool
+    tokens.AWS_SECURITY_GROUP: 1 + CLUSTERS + POOLS,
     # brokers: one per pool and client + self; workers: self (Connect REST); endpoints: one
     # per boundary
-    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + CLIENTS + 3) + POOLS + (3 + POOLS),
+    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + CLIENTS + CLUSTERS)
+    + POOLS
+    + (CLUSTERS + POOLS),
     # brokers: self, endpoints, S3; workers: brokers, self, endpoints, S3, declared endpoints
-    tokens.AWS_SECURITY_GROUP_EGRESS_RULE: 3 * 3 + 4 * POOLS + ENDPOINTS,
+    tokens.AWS_SECURITY_GROUP_EGRESS_RULE: 3 * CLUSTERS + 4 * POOLS + ENDPOINTS,
     tokens.AWS_LOG_GROUP: 1 + 2,  # flow logs + MSK broker logs of delivery and lake
     tokens.AWS_IAM_ROLE: 2,  # flow logs + ingest brokers (IRSA)
     tokens.AWS_IAM_ROLE_POLICY: 2,
     tokens.AWS_FLOW_LOG: 1,
-    tokens.CLUSTER: 3,
+    tokens.CLUSTER: CLUSTERS,
+    tokens.EKS_SECURITY_GROUP_POLICY: STRIMZI,  # the brokers' group on their Strimzi pods
     tokens.AWS_KMS_KEY: 3,
     **dict.fromkeys(BUCKET_PARTS, 3),  # ingest: data, ops, WAL
     tokens.K8S_PROVIDER: 1,
-    tokens.STRIMZI_KAFKA: 1,
-    tokens.STRIMZI_KAFKA_NODE_POOL: 1,
-    tokens.K8S_SECRET: 1,
-    tokens.STRIMZI_KAFKA_USER: 1,
+    tokens.STRIMZI_KAFKA: STRIMZI,
+    tokens.STRIMZI_KAFKA_NODE_POOL: STRIMZI,
+    tokens.K8S_SECRET: STRIMZI,  # the admin password
+    tokens.STRIMZI_KAFKA_USER: STRIMZI,
     tokens.AWS_MSK_CONFIGURATION: 2,
     tokens.AWS_MSK_CLUSTER: 2,
     tokens.AWS_SECRET: 2,
@@ -130,6 +135,21 @@ def test_prod_brokers_admit_declared_clients_only_from_their_network(
     assert {r["description"] for r in rules.values()} == {
         "Kafka clients: client fraud-scoring (payments)",
         "Kafka clients: client ops-console (platform)",
+    }
+
+
+def test_prod_strimzi_broker_pods_wear_their_boundary_group(program: CloudHarness) -> None:
+    policy = program.one(tokens.EKS_SECURITY_GROUP_POLICY, "ingest-pods-security-group")
+    assert policy.inputs["metadata"]["namespace"] == "kafka-ingest"
+    assert policy.inputs["spec"] == {
+        "podSelector": {
+            "matchLabels": {
+                "strimzi.io/cluster": "ingest",
+                "strimzi.io/kind": "Kafka",
+                "strimzi.io/name": "ingest-kafka",
+            }
+        },
+        "securityGroups": {"groupIds": ["prod-brokers-ingest-id"]},
     }
 
 

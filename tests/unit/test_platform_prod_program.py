@@ -26,7 +26,8 @@ KAFKA_TYPES = (
     tokens.KAFKA_ACL,
     tokens.KAFKA_QUOTA,
 )
-# Kubernetes objects per pool (namespace, worker Secret, KafkaConnect, NetworkPolicy) and
+# Kubernetes objects per pool (namespace, worker Secret, KafkaConnect, NetworkPolicy, the
+# SecurityGroupPolicy of its security group) and
 # per connector (config Secret, Role, RoleBinding, KafkaConnector) — see worker_pool.py and
 # connector.py.
 PER_POOL = {
@@ -34,6 +35,7 @@ PER_POOL = {
     tokens.K8S_SECRET: 1,
     tokens.STRIMZI_KAFKA_CONNECT: 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
+    tokens.EKS_SECURITY_GROUP_POLICY: 1,
 }
 PER_CONNECTOR = {
     tokens.K8S_SECRET: 1,
@@ -174,6 +176,24 @@ def test_worker_network_policy_mirrors_the_declared_endpoints(program: CloudHarn
         ("10.60.40.0/24", [5432]),
         ("10.61.8.0/24", [5432]),
     ]
+
+
+def test_every_pool_wears_its_own_security_group(program: CloudHarness, prod: PlatformSpec) -> None:
+    bound = {
+        r.inputs["metadata"]["namespace"]: (
+            r.inputs["spec"]["podSelector"]["matchLabels"],
+            r.inputs["spec"]["securityGroups"]["groupIds"],
+        )
+        for r in program.of_type(tokens.EKS_SECURITY_GROUP_POLICY)
+        if r.inputs["metadata"]["namespace"].startswith("connect-")
+    }
+    assert bound == {
+        f"connect-{pool}": (
+            {"strimzi.io/cluster": pool, "strimzi.io/kind": "KafkaConnect"},
+            [f"prod-network-workers-{pool}-id"],
+        )
+        for pool in prod.pools
+    }
 
 
 def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> None:
