@@ -41,10 +41,40 @@ def load_stack_spec(stack: str) -> PlatformSpec:
 
 
 def cloud_settings(config: pulumi.Config) -> CloudSettings:
-    """AutoMQ-on-EKS settings from stack config (all optional)."""
+    """AutoMQ-on-EKS settings and the Strimzi clusters' CA certificates from stack config
+    (``clusterCaCerts``: cluster name -> PEM); all optional here, required by what uses
+    them."""
     arn, issuer = config.get("oidcProviderArn"), config.get("oidcIssuer")
     irsa = IrsaSettings(oidc_provider_arn=arn, oidc_issuer=issuer) if arn and issuer else None
-    return CloudSettings(irsa=irsa, automq_image=config.get("automqImage"))
+    return CloudSettings(
+        irsa=irsa,
+        automq_image=config.get("automqImage"),
+        cluster_ca_certs=config.get_object("clusterCaCerts") or {},
+    )
+
+
+def cluster_ca_keys(config: pulumi.Config, clusters: list[str]) -> dict[str, pulumi.Output[str]]:
+    """The secret CA key of each named cluster from ``clusterCaKeys`` (cluster -> PEM)."""
+    if not clusters:
+        return {}
+    keys = config.get_secret_object("clusterCaKeys")
+    if keys is None:
+        raise pulumi.RunError(
+            f"Strimzi clusters {', '.join(clusters)} need their CA keys: set "
+            "bulkheads:clusterCaKeys (cluster name -> PEM key) with --secret"
+        )
+
+    def key_of(cluster: str) -> pulumi.Output[str]:
+        def pick(stored: Any) -> str:
+            if not isinstance(stored, dict) or not stored.get(cluster):
+                raise pulumi.RunError(
+                    f"bulkheads:clusterCaKeys has no key for Strimzi cluster {cluster!r}"
+                )
+            return str(stored[cluster])
+
+        return pulumi.Output.secret(keys.apply(pick))
+
+    return {cluster: key_of(cluster) for cluster in clusters}
 
 
 def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
@@ -59,6 +89,9 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         clusters = {name: cluster_args(spec, name, settings) for name in spec.clusters}
     except ValueError as error:
         raise pulumi.RunError(str(error)) from None
+    ca_keys = cluster_ca_keys(
+        config, [name for name, c in clusters.items() if c.deploy == "strimzi"]
+    )
     plan = plan_platform(spec, PROJECT_ROOT)
     admin_passwords: dict[str, pulumi.Input[str]] = {}
     admin_usernames: dict[str, str] = {}
@@ -94,6 +127,7 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         adopt_topics=adopt_topics,
         secret_values=secrets,
         kubernetes=kubernetes,
+        cluster_ca_keys=ca_keys,
     )
     return Platform(spec.environment, args)
 

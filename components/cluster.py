@@ -47,13 +47,15 @@ class ClusterWiring:
     ``admin_password`` (a secret) for every deploy; ``subnet_ids`` and
     ``security_group_id`` (the Network's brokers group) for msk; ``kubernetes`` for
     strimzi (None: the default provider), where a ``security_group_id`` goes on the
-    broker pods through an EKS SecurityGroupPolicy.
+    broker pods through an EKS SecurityGroupPolicy and ``ca_key`` (a secret, required) is
+    the private key of ``StrimziSettings.ca_cert``.
     """
 
     admin_password: pulumi.Input[str]
     subnet_ids: pulumi.Input[list[str]] | None = None
     security_group_id: pulumi.Input[str] | None = None
     kubernetes: k8s.Provider | None = None
+    ca_key: pulumi.Input[str] | None = None
 
 
 class Cluster(pulumi.ComponentResource):
@@ -119,6 +121,7 @@ class Cluster(pulumi.ComponentResource):
             sasl_username=args.admin_username,
             sasl_password=pulumi.Output.secret(wiring.admin_password),
             tls_enabled=args.deploy != "local",
+            ca_cert=args.strimzi.ca_cert if args.deploy == "strimzi" else None,
         )
         outputs: dict[str, object] = {"bootstrap_servers": self.bootstrap_servers}
         if self.security_group_id is not None:
@@ -158,6 +161,8 @@ class Cluster(pulumi.ComponentResource):
 
     def _build_strimzi(self, name: str, args: ClusterArgs, wiring: ClusterWiring) -> str:
         settings = args.strimzi
+        if wiring.ca_key is None:
+            raise ValueError(f"cluster {args.cluster!r}: strimzi needs the ca_key of its ca_cert")
         kafka_config: dict[str, str] = {}
         broker_role_arn: pulumi.Output[str] | None = None
         if args.engine == "automq":
@@ -188,6 +193,7 @@ class Cluster(pulumi.ComponentResource):
             kafka_config,
             self,
             wiring.kubernetes,
+            wiring.ca_key,
             broker_role_arn,
         )
         if wiring.security_group_id is not None:

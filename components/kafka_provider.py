@@ -20,7 +20,9 @@ class KafkaConnection:
     """How the provider reaches a cluster as its admin principal.
 
     ``tls_enabled`` defaults to True (MSK/Strimzi); set False for the local SASL_PLAINTEXT
-    listener on loopback. ``sasl_password`` is wrapped as a secret whatever is passed in.
+    listener on loopback. ``ca_cert`` (PEM) is the CA the brokers' certificates chain to
+    (Strimzi); None trusts the system roots (MSK). ``sasl_password`` is wrapped as a secret
+    whatever is passed in.
     """
 
     bootstrap_servers: pulumi.Input[Sequence[str]]
@@ -28,6 +30,7 @@ class KafkaConnection:
     sasl_password: pulumi.Input[str]
     tls_enabled: bool = True
     sasl_mechanism: str = SCRAM_SHA_512
+    ca_cert: str | None = None
 
 
 def kafka_provider(
@@ -41,5 +44,6 @@ def kafka_provider(
         sasl_username=connection.sasl_username,
         sasl_password=pulumi.Output.secret(connection.sasl_password),
         tls_enabled=connection.tls_enabled,
+        ca_cert=connection.ca_cert,
         opts=opts,
     )

@@ -52,7 +52,8 @@ class PlatformArgs:
     ``admin_passwords``: per cluster, the admin login to use (default: generated);
     ``secret_values``: secret name -> value for connector ``secrets`` references;
     ``adopt_topics``: per cluster, retained topics to import rather than create;
-    ``kubernetes``: the provider Strimzi resources go through (default provider if None).
+    ``kubernetes``: the provider Strimzi resources go through (default provider if None);
+    ``cluster_ca_keys``: per Strimzi cluster, the secret key of its CA certificate.
     """
 
     plan: PlatformPlan
@@ -63,6 +64,7 @@ class PlatformArgs:
     secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     adopt_topics: Mapping[str, frozenset[str]] = field(default_factory=dict)
     kubernetes: k8s.Provider | None = None
+    cluster_ca_keys: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protection: Protection = DEFAULT_PROTECTION
 
 
@@ -106,6 +108,7 @@ class Platform(pulumi.ComponentResource):
             subnet_ids=self.network.private_subnet_ids if aws else None,
             security_group_id=brokers_group.id if brokers_group is not None else None,
             kubernetes=args.kubernetes,
+            ca_key=args.cluster_ca_keys.get(cluster),
         )
         resource = Cluster(
             component, cluster_args, wiring, opts=pulumi.ResourceOptions(parent=self)
@@ -172,6 +175,7 @@ class Platform(pulumi.ComponentResource):
             brokers=(brokers,),
             declared_egress=declared,
             security_group_id=group.id if group is not None else None,
+            broker_ca_cert=cluster.strimzi.ca_cert if cluster.deploy == "strimzi" else None,
             replicas=runtime.replicas,
             cpu_request=runtime.cpu,
             cpu_limit=runtime.cpu,

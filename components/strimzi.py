@@ -1,11 +1,13 @@
-"""Strimzi custom resources for a cluster: ``Kafka``, ``KafkaNodePool`` and the admin user.
+"""Strimzi custom resources for a cluster: ``Kafka``, ``KafkaNodePool``, the admin user and
+the cluster CA.
 
 The cluster runs in KRaft mode with one node pool of combined broker/controller nodes, a
 SCRAM-SHA-512 listener over TLS (``SCRAM_TLS_PORT``) and the simple authorizer with the
 admin as the only super user. The User Operator manages only the admin ``KafkaUser``
 (``STRIMZI_IGNORED_USERS_PATTERN``): every other user and ACL belongs to the data plane,
 and an unfiltered User Operator would delete them. No Topic Operator: topics belong to the
-data plane too.
+data plane too. The cluster CA is the platform's (``clusterCa.generateCertificateAuthority:
+false``), so the Kafka provider and the Connect workers can trust the brokers.
 """
 
 from __future__ import annotations
@@ -84,15 +86,19 @@ def strimzi_cluster(
     kafka_config: Mapping[str, str],
     parent: pulumi.Resource,
     provider: k8s.Provider | None,
+    ca_key: pulumi.Input[str],
     broker_role_arn: pulumi.Input[str] | None = None,
 ) -> k8s.apiextensions.CustomResource:
-    """Create the Kafka CR, its node pool, and the admin Secret + KafkaUser; return the Kafka CR.
+    """Create the cluster CA Secrets, the Kafka CR, its node pool, and the admin Secret +
+    KafkaUser; return the Kafka CR.
 
+    ``settings.ca_cert`` and ``ca_key`` become the cluster CA (Strimzi generates none);
     ``broker_role_arn`` annotates the brokers' service account for IRSA.
     """
     child = pulumi.ResourceOptions(parent=parent, provider=provider)
     namespace = settings.namespace
     strimzi_labels = {**labels, "strimzi.io/cluster": cluster}
+    ca_secrets = _cluster_ca(name, cluster, namespace, settings, ca_key, strimzi_labels, child)
 
     kafka_spec: dict[str, object] = {
         "version": settings.kafka_version,
@@ -108,6 +114,7 @@ def strimzi_cluster(
         "authorization": {"type": "simple", "superUsers": [admin_username]},
         "config": {**BASE_BROKER_CONFIG, **kafka_config},
     }
+    cluster_ca = {"generateCertificateAuthority": False}
     if settings.image:
         kafka_spec["image"] = settings.image
     if broker_role_arn is not None:
@@ -128,6 +135,7 @@ def strimzi_cluster(
         },
         spec={
             "kafka": kafka_spec,
+            "clusterCa": cluster_ca,
             "entityOperator": {
                 "userOperator": {},
                 "template": {
@@ -142,7 +150,7 @@ def strimzi_cluster(
                 },
             },
         },
-        opts=child,
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=ca_secrets),
     )
     volume: dict[str, object] = {
         "id": 0,
@@ -196,3 +204,37 @@ def strimzi_cluster(
         opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[kafka, secret]),
     )
     return kafka
+
+
+def _cluster_ca(
+    name: str,
+    cluster: str,
+    namespace: str,
+    settings: StrimziSettings,
+    ca_key: pulumi.Input[str],
+    strimzi_labels: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+) -> list[pulumi.Resource]:
+    """The Secrets a user-supplied cluster CA lives in (Strimzi's names, labels and
+    generation annotations): the certificate, and the key as a secret."""
+    assert settings.ca_cert is not None  # ClusterArgs requires it on strimzi
+    parts: tuple[tuple[str, str, pulumi.Input[str], str], ...] = (
+        ("cluster-ca-cert", "ca.crt", settings.ca_cert, "strimzi.io/ca-cert-generation"),
+        ("cluster-ca", "ca.key", pulumi.Output.secret(ca_key), "strimzi.io/ca-key-generation"),
+    )
+    made: list[pulumi.Resource] = []
+    for suffix, key, value, generation in parts:
+        made.append(
+            k8s.core.v1.Secret(
+                f"{name}-{suffix}",
+                metadata={
+                    "name": f"{cluster}-{suffix}",
+                    "namespace": namespace,
+                    "labels": {**strimzi_labels, "strimzi.io/kind": "Kafka"},
+                    "annotations": {generation: "0"},
+                },
+                string_data={key: value},
+                opts=opts,
+            )
+        )
+    return made

@@ -49,6 +49,7 @@ LABEL_PREFIX = "bulkheads.io/"
 NODE_POOL_KEY = LABEL_PREFIX + "node-pool"
 CONNECT_REST_PORT = 8083
 SECRET_PASSWORD_KEY = "password"
+BROKER_CA_KEY = "ca.crt"
 # Strimzi resolves ${secrets:<namespace>/<secret>:<key>} in connector config with this.
 SECRET_CONFIG_PROVIDER = {
     "config.providers": "secrets",
@@ -75,7 +76,8 @@ class KubernetesRuntime:
     """Strimzi KafkaConnect settings of one pool (see the module docstring for defaults).
 
     ``api_server`` is needed in ``declared_egress`` when connectors carry secret config:
-    the workers read those Secrets through the Kubernetes API.
+    the workers read those Secrets through the Kubernetes API. ``broker_ca_cert`` (PEM) is
+    the CA the workers trust for their brokers (Strimzi); None: the JVM's roots (MSK).
     """
 
     brokers: tuple[EgressPeer, ...]
@@ -91,6 +93,7 @@ class KubernetesRuntime:
     max_unavailable: int = 1
     declared_egress: tuple[EgressPeer, ...] = ()
     security_group_id: pulumi.Input[str] | None = None
+    broker_ca_cert: str | None = None
 
     def __post_init__(self) -> None:
         for label, request, limit in (
@@ -165,6 +168,11 @@ def ownership_labels(
                 "use at most 63 letters, digits, '-', '_' or '.'"
             )
     return labels
+
+
+def broker_ca_secret(connect_name: str) -> str:
+    """The Secret holding the brokers' CA certificate in a pool's namespace."""
+    return f"{connect_name}-broker-ca"
 
 
 def object_meta(
@@ -268,6 +276,16 @@ class WorkerPool(pulumi.ComponentResource):
             string_data={SECRET_PASSWORD_KEY: pulumi.Output.secret(args.password)},
             opts=child,
         )
+        waits_for: list[pulumi.Resource] = [self.credentials]
+        if runtime.broker_tls and runtime.broker_ca_cert is not None:
+            self.broker_ca = k8s.core.v1.Secret(
+                f"{name}-broker-ca",
+                metadata=object_meta(broker_ca_secret(connect_name), namespace, labels),
+                type="Opaque",
+                string_data={BROKER_CA_KEY: runtime.broker_ca_cert},
+                opts=child,
+            )
+            waits_for.append(self.broker_ca)
         self.kafka_connect = k8s.apiextensions.CustomResource(
             f"{name}-connect",
             api_version=tokens.STRIMZI_API_VERSION,
@@ -279,7 +297,7 @@ class WorkerPool(pulumi.ComponentResource):
                 "annotations": {"strimzi.io/use-connector-resources": "true"},
             },
             spec=self._connect_spec(args, runtime, labels, secret_name),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.credentials]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=waits_for),
         )
         self.network_policy = k8s.networking.v1.NetworkPolicy(
             f"{name}-egress",
@@ -364,7 +382,11 @@ class WorkerPool(pulumi.ComponentResource):
             },
         }
         if runtime.broker_tls:
-            spec["tls"] = {"trustedCertificates": []}
+            trusted = []
+            if runtime.broker_ca_cert is not None:
+                secret = broker_ca_secret(args.worker.pool)
+                trusted.append({"secretName": secret, "certificate": BROKER_CA_KEY})
+            spec["tls"] = {"trustedCertificates": trusted}
         if runtime.image:
             spec["image"] = runtime.image
         return spec

@@ -22,6 +22,7 @@ CONNECT_REST_PORT = 8083
 HTTPS_PORT = 443
 
 DEFAULT_INTERFACE_ENDPOINTS = ("sts", "ecr.api", "ecr.dkr", "logs")
+PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,10 @@ class StrimziSettings:
     broker/controller nodes (default 3), ``kafka_version`` (default 4.1.0), ``image`` (None:
     Strimzi's own; AutoMQ needs its image), volume ``storage_size`` (default 20Gi) of
     ``storage_class``, scheduled on Kubernetes node pool ``node_pool`` (label
-    ``bulkheads.io/node-pool``) when set.
+    ``bulkheads.io/node-pool``) when set. ``ca_cert`` (required to deploy) is the PEM
+    certificate of the cluster CA from the platform's PKI: Strimzi signs the broker
+    certificates with it instead of generating a CA nobody trusts, and the Kafka provider
+    and the Connect workers trust it.
     """
 
     namespace: str = "kafka"
@@ -98,6 +102,7 @@ class StrimziSettings:
     storage_size: str = "20Gi"
     storage_class: str | None = None
     node_pool: str | None = None
+    ca_cert: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,11 @@ class ClusterArgs:
             and not (self.storage and self.irsa)
         ):
             raise ValueError(f"{where}: engine automq on strimzi needs storage and irsa")
+        if self.deploy == "strimzi" and PEM_CERTIFICATE not in (self.strimzi.ca_cert or ""):
+            raise ValueError(
+                f"{where}: deploy strimzi needs strimzi.ca_cert, the PEM certificate of the "
+                "cluster CA that the provider and the workers trust"
+            )
         if self.deploy == "local" and not self.local_bootstrap:
             raise ValueError(f"{where}: deploy local needs local_bootstrap (host:port)")
 

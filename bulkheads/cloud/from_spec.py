@@ -8,7 +8,8 @@ brokers and the ``egress`` endpoints of its runtime.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bulkheads.cloud.args import (
     SCRAM_TLS_PORT,
@@ -35,10 +36,12 @@ PLATFORM_OWNER = "platform"
 
 @dataclass(frozen=True)
 class CloudSettings:
-    """What the spec leaves to stack config: ``irsa`` and ``automq_image`` (AutoMQ only)."""
+    """What the spec leaves to stack config: ``irsa`` and ``automq_image`` (AutoMQ only)
+    and ``cluster_ca_certs``, the PEM CA certificate of each Strimzi cluster (by name)."""
 
     irsa: IrsaSettings | None = None
     automq_image: str | None = None
+    cluster_ca_certs: Mapping[str, str] = field(default_factory=dict)
 
 
 def network_args(spec: PlatformSpec, owner: str = PLATFORM_OWNER) -> NetworkArgs:
@@ -117,11 +120,19 @@ def cluster_args(spec: PlatformSpec, name: str, settings: CloudSettings) -> Clus
                 f"{where}: an AutoMQ cluster needs storage in the spec and the stack config "
                 "bulkheads:oidcProviderArn, bulkheads:oidcIssuer and bulkheads:automqImage"
             )
+        ca_cert = settings.cluster_ca_certs.get(name)
+        if not ca_cert:
+            raise ValueError(
+                f"{where}: a Strimzi cluster needs its CA from your PKI; set the stack config "
+                f"bulkheads:clusterCaCerts.{name} (PEM certificate) and "
+                f"bulkheads:clusterCaKeys.{name} (PEM key, --secret)"
+            )
         strimzi = StrimziSettings(
             namespace=deploy.namespace,
             replicas=deploy.brokers,
             node_pool=deploy.node_pool,
             image=settings.automq_image if automq else None,
+            ca_cert=ca_cert,
         )
         if automq and cluster.storage and network:
             storage = ObjectStorageSettings(

@@ -17,6 +17,9 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from components import tokens
 
 ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"]
+# A Strimzi cluster's CA as stack config carries it (shape only: nothing parses it here).
+CA_CERT = "-----BEGIN CERTIFICATE-----\nMIIBbulkheadsTestClusterCA\n-----END CERTIFICATE-----\n"
+CA_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEbulkheadsTestKey\n-----END PRIVATE KEY-----\n"
 
 
 @dataclass

@@ -19,7 +19,7 @@ from bulkheads.cloud.args import (
 from components import tokens
 from components.cluster import Cluster, ClusterWiring
 from components.kubernetes_provider import KubernetesTarget, kubernetes_provider
-from tests.unit.cloud_harness import CloudHarness
+from tests.unit.cloud_harness import CA_CERT, CA_KEY, CloudHarness
 
 PASSWORD = "s3cret-admin"
 OIDC_ARN = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
@@ -35,7 +35,9 @@ AUTOMQ = ClusterArgs(
     serves=("live",),
     owner="payments",
     regulated=True,
-    strimzi=StrimziSettings(namespace="kafka-ingest", image="automqinc/automq:1.6.0"),
+    strimzi=StrimziSettings(
+        namespace="kafka-ingest", image="automqinc/automq:1.6.0", ca_cert=CA_CERT
+    ),
     storage=ObjectStorageSettings(bucket_prefix="pay-ingest", region="eu-west-1"),
     irsa=IrsaSettings(oidc_provider_arn=OIDC_ARN, oidc_issuer=OIDC_ISSUER),
 )
@@ -57,6 +59,7 @@ STRIMZI = ClusterArgs(
     deploy="strimzi",
     serves=("derived",),
     owner="platform",
+    strimzi=StrimziSettings(ca_cert=CA_CERT),
 )
 LOCAL = ClusterArgs(
     cluster="local",
@@ -80,7 +83,7 @@ BUCKET_PARTS = (
 STRIMZI_PARTS = {
     tokens.STRIMZI_KAFKA: 1,
     tokens.STRIMZI_KAFKA_NODE_POOL: 1,
-    tokens.K8S_SECRET: 1,
+    tokens.K8S_SECRET: 3,  # admin password, CA certificate, CA key
     tokens.STRIMZI_KAFKA_USER: 1,
 }
 
@@ -108,6 +111,7 @@ def build(harness: CloudHarness, name: str, args: ClusterArgs, **wiring: Any) ->
             wiring.setdefault(
                 "kubernetes", kubernetes_provider("k8s", KubernetesTarget(render_dir="/tmp/r"))
             )
+            wiring.setdefault("ca_key", CA_KEY)
         cluster = Cluster(name, args, ClusterWiring(admin_password=PASSWORD, **wiring))
         connection = cluster.connection
         return pulumi.Output.all(
@@ -121,6 +125,7 @@ def build(harness: CloudHarness, name: str, args: ClusterArgs, **wiring: Any) ->
                 "security_group", cluster.security_group_id if cluster.security_group_id else ""
             ),
             harness.capture("tls", connection.tls_enabled),
+            harness.capture("ca_cert", connection.ca_cert or ""),
             harness.capture("username", connection.sasl_username),
         )
 
@@ -378,6 +383,30 @@ def test_strimzi_user_operator_manages_only_the_admin(strimzi: CloudHarness) -> 
 def test_strimzi_outputs(strimzi: CloudHarness) -> None:
     assert strimzi.captured["bootstrap"] == "sandbox-kafka-bootstrap.kafka.svc:9096"
     assert strimzi.captured["security_group"] == ""
+    assert strimzi.captured["ca_cert"] == CA_CERT  # the provider trusts the cluster CA
+
+
+def test_strimzi_signs_with_the_platforms_ca(strimzi: CloudHarness) -> None:
+    kafka = strimzi.one(tokens.STRIMZI_KAFKA, "sandbox-kafka")
+    assert kafka.inputs["spec"]["clusterCa"] == {"generateCertificateAuthority": False}
+    labels = {"strimzi.io/cluster": "sandbox", "strimzi.io/kind": "Kafka"}
+    cert = strimzi.one(tokens.K8S_SECRET, "sandbox-cluster-ca-cert").inputs
+    key = strimzi.one(tokens.K8S_SECRET, "sandbox-cluster-ca").inputs
+    for secret, name, annotation in (
+        (cert, "sandbox-cluster-ca-cert", "strimzi.io/ca-cert-generation"),
+        (key, "sandbox-cluster-ca", "strimzi.io/ca-key-generation"),
+    ):
+        assert secret["metadata"]["name"] == name
+        assert secret["metadata"]["namespace"] == "kafka"
+        assert labels.items() <= secret["metadata"]["labels"].items()
+        assert secret["metadata"]["annotations"] == {annotation: "0"}
+    assert unsecret(cert["stringData"]) == {"ca.crt": CA_CERT}
+    assert is_secret(key["stringData"]) and unsecret(key["stringData"]) == {"ca.key": CA_KEY}
+
+
+def test_strimzi_without_its_ca_key_is_refused(harness: CloudHarness) -> None:
+    with pytest.raises(Exception, match="cluster 'sandbox': strimzi needs the ca_key"):
+        build(harness, "sandbox", STRIMZI, ca_key=None)
 
 
 # -- MSK --------------------------------------------------------------------------------------
@@ -488,6 +517,8 @@ def test_local_cluster_records_the_bootstrap_only(harness: CloudHarness) -> None
         ({"deploy": "msk"}, "engine automq cannot deploy on msk; use strimzi"),
         ({"irsa": None}, "engine automq on strimzi needs storage and irsa"),
         ({"deploy": "local"}, "deploy local needs local_bootstrap"),
+        ({"strimzi": StrimziSettings()}, "deploy strimzi needs strimzi.ca_cert"),
+        ({"strimzi": StrimziSettings(ca_cert="MIIB")}, "deploy strimzi needs strimzi.ca_cert"),
     ],
 )
 def test_impossible_variants_are_refused(changes: dict[str, Any], message: str) -> None:

@@ -7,6 +7,7 @@ resource per type.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from components import tokens
 from components.cluster import Cluster, ClusterWiring
 from components.kubernetes_provider import KubernetesTarget, kubernetes_provider
 from components.network import Network
-from tests.unit.cloud_harness import CloudHarness
+from tests.unit.cloud_harness import CA_CERT, CA_KEY, CloudHarness
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 SETTINGS = CloudSettings(
@@ -28,6 +29,7 @@ SETTINGS = CloudSettings(
         oidc_issuer="https://oidc.eks.eu-west-1.amazonaws.com/id/P",
     ),
     automq_image="automqinc/automq:1.6.0",
+    cluster_ca_certs={"ingest": CA_CERT, "payments": CA_CERT},
 )
 CLUSTERS = 4  # ingest (AutoMQ), payments (Strimzi), delivery and lake (MSK)
 STRIMZI = 2  # ingest and payments run under Strimzi
@@ -69,7 +71,7 @@ EXPECTED_COUNTS = {
     tokens.K8S_PROVIDER: 1,
     tokens.STRIMZI_KAFKA: STRIMZI,
     tokens.STRIMZI_KAFKA_NODE_POOL: STRIMZI,
-    tokens.K8S_SECRET: STRIMZI,  # the admin password
+    tokens.K8S_SECRET: 3 * STRIMZI,  # the admin password, the CA certificate and key
     tokens.STRIMZI_KAFKA_USER: STRIMZI,
     tokens.AWS_MSK_CONFIGURATION: 2,
     tokens.AWS_MSK_CLUSTER: 2,
@@ -104,6 +106,7 @@ def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
                     subnet_ids=network.private_subnet_ids,
                     security_group_id=network.broker_security_groups[name].id,
                     kubernetes=k8s,
+                    ca_key=CA_KEY,
                 ),
             )
 
@@ -198,6 +201,17 @@ def test_dev_msk_brokers_must_spread_over_the_zones(prod: PlatformSpec) -> None:
         ValueError, match=r"clusters\.lake\.deploy\.brokers: 3 brokers cannot spread"
     ):
         cluster_args(two_zones, "lake", SETTINGS)
+
+
+def test_strimzi_without_its_ca_is_refused(prod: PlatformSpec) -> None:
+    without = replace(SETTINGS, cluster_ca_certs={"ingest": CA_CERT})
+    with pytest.raises(
+        ValueError,
+        match=r"clusters\.payments: a Strimzi cluster needs its CA from your PKI; set the stack "
+        r"config bulkheads:clusterCaCerts\.payments \(PEM certificate\) and "
+        r"bulkheads:clusterCaKeys\.payments \(PEM key, --secret\)",
+    ):
+        cluster_args(prod, "payments", without)
 
 
 def test_automq_without_cloud_settings_is_refused(prod: PlatformSpec) -> None:

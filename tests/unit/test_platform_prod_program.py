@@ -15,7 +15,7 @@ from bulkheads.program import build_platform
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import PlatformSpec
 from components import tokens
-from tests.unit.cloud_harness import CloudHarness
+from tests.unit.cloud_harness import CA_CERT, CA_KEY, CloudHarness
 from tests.unit.test_cloud_prod_stack import EXPECTED_COUNTS as CLOUD_COUNTS
 from tests.unit.test_cloud_prod_stack import SETTINGS
 
@@ -55,6 +55,14 @@ def harness() -> CloudHarness:
     return CloudHarness()
 
 
+def cluster_ca_config(*clusters: str) -> dict[str, str]:
+    """Stack config carrying the CA certificate and secret key of each Strimzi cluster."""
+    return {
+        "bulkheads:clusterCaCerts": json.dumps(dict.fromkeys(clusters, CA_CERT)),
+        "bulkheads:clusterCaKeys": json.dumps(dict.fromkeys(clusters, CA_KEY)),
+    }
+
+
 @pytest.fixture
 def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
     assert SETTINGS.irsa is not None
@@ -69,8 +77,9 @@ def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
         "bulkheads:automqImage": str(SETTINGS.automq_image),
         "bulkheads:renderYamlToDirectory": "rendered",
         "bulkheads:secrets": json.dumps(secrets),
+        **cluster_ca_config("ingest", "payments"),
     }
-    pulumi.runtime.set_all_config(config, ["bulkheads:secrets"])
+    pulumi.runtime.set_all_config(config, ["bulkheads:secrets", "bulkheads:clusterCaKeys"])
     harness.run(lambda: build_platform(prod, pulumi.Config("bulkheads")))
     return harness
 
@@ -96,6 +105,11 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     expected[tokens.CONNECTOR] += len(plan.connectors)
     for kind, count in PER_POOL.items():
         expected[kind] += count * len(plan.pools)
+    # pools on a Strimzi cluster also hold its CA certificate
+    expected[tokens.K8S_SECRET] += sum(
+        prod.clusters[prod.pools[pool.worker.pool].cluster].deploy.kind == "strimzi"
+        for pool in plan.pools
+    )
     for kind, count in PER_CONNECTOR.items():
         expected[kind] += count * len(plan.connectors)
     return expected
@@ -196,14 +210,55 @@ def test_every_pool_wears_its_own_security_group(program: CloudHarness, prod: Pl
     }
 
 
+def test_strimzi_clusters_are_trusted_through_their_ca(program: CloudHarness) -> None:
+    providers = {r.name: r.inputs for r in program.of_type(tokens.KAFKA_PROVIDER)}
+    assert providers["prod-cluster-ingest-kafka"]["caCert"] == CA_CERT
+    assert providers["prod-cluster-payments-kafka"]["caCert"] == CA_CERT
+    assert "caCert" not in providers["prod-cluster-delivery-kafka"]  # MSK: public roots
+    connects = {
+        r.inputs["metadata"]["name"]: r.inputs["spec"]["tls"]
+        for r in program.of_type(tokens.STRIMZI_KAFKA_CONNECT)
+    }
+    trusted = [{"secretName": "live-cdc-broker-ca", "certificate": "ca.crt"}]
+    assert connects["live-cdc"] == {"trustedCertificates": trusted}
+    assert connects["search-sinks"] == {"trustedCertificates": []}
+    secret = program.one(tokens.K8S_SECRET, "prod-pool-live-cdc-broker-ca").inputs
+    assert secret["metadata"]["namespace"] == "connect-live-cdc"
+    assert secret["stringData"]["value"] == {"ca.crt": CA_CERT}
+
+
+def test_strimzi_without_its_ca_key_stops_the_program(
+    harness: CloudHarness, prod: PlatformSpec
+) -> None:
+    assert SETTINGS.irsa is not None
+    pulumi.runtime.set_all_config(
+        {
+            "bulkheads:oidcProviderArn": SETTINGS.irsa.oidc_provider_arn,
+            "bulkheads:oidcIssuer": SETTINGS.irsa.oidc_issuer,
+            "bulkheads:automqImage": str(SETTINGS.automq_image),
+            "bulkheads:clusterCaCerts": json.dumps({"ingest": CA_CERT, "payments": CA_CERT}),
+        }
+    )
+    with pytest.raises(
+        pulumi.RunError,
+        match="Strimzi clusters ingest, payments need their CA keys: set "
+        r"bulkheads:clusterCaKeys \(cluster name -> PEM key\) with --secret",
+    ):
+        build_platform(prod, pulumi.Config("bulkheads"))
+
+
 def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> None:
     dev = load_platform(ROOT / "stacks" / "Pulumi.dev.yaml")
     secrets = {
         ref: f"secret-{ref}" for p in dev.pipelines.values() for ref in p.connector.secrets.values()
     }
     pulumi.runtime.set_all_config(
-        {"bulkheads:renderYamlToDirectory": "rendered", "bulkheads:secrets": json.dumps(secrets)},
-        ["bulkheads:secrets"],
+        {
+            "bulkheads:renderYamlToDirectory": "rendered",
+            "bulkheads:secrets": json.dumps(secrets),
+            **cluster_ca_config("ingest"),
+        },
+        ["bulkheads:secrets", "bulkheads:clusterCaKeys"],
     )
     harness.run(lambda: build_platform(dev, pulumi.Config("bulkheads")))
     clusters = plan_platform(dev, ROOT).clusters.values()
