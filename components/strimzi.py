@@ -21,7 +21,7 @@ import pulumi_kubernetes as k8s
 from bulkheads.cloud.args import SCRAM_TLS_PORT, StrimziSettings
 from bulkheads.cloud.broker_config import BASE_BROKER_CONFIG
 from components import tokens
-from components.worker_pool import NODE_POOL_KEY
+from components.worker_pool import node_pool_placement
 
 LISTENER_NAME = "scram"
 ADMIN_PASSWORD_KEY = "password"
@@ -40,31 +40,6 @@ def bootstrap_address(cluster: str, namespace: str) -> str:
 def only_user_pattern(username: str) -> str:
     """A Java regex matching every user name except ``username``."""
     return f"^(?!{re.escape(username)}$).*"
-
-
-def node_pool_placement(node_pool: str) -> dict[str, object]:
-    """Pod affinity and toleration pinning pods to Kubernetes nodes of ``node_pool``.
-
-    Same label/taint key as the Connect workers (``components.worker_pool``).
-    """
-    return {
-        "affinity": {
-            "nodeAffinity": {
-                "requiredDuringSchedulingIgnoredDuringExecution": {
-                    "nodeSelectorTerms": [
-                        {
-                            "matchExpressions": [
-                                {"key": NODE_POOL_KEY, "operator": "In", "values": [node_pool]}
-                            ]
-                        }
-                    ]
-                }
-            }
-        },
-        "tolerations": [
-            {"key": NODE_POOL_KEY, "operator": "Equal", "value": node_pool, "effect": "NoSchedule"}
-        ],
-    }
 
 
 def kafka_pods(cluster: str) -> dict[str, str]:

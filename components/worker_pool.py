@@ -170,6 +170,31 @@ def ownership_labels(
     return labels
 
 
+def node_pool_placement(node_pool: str) -> dict[str, object]:
+    """Pod affinity and toleration pinning pods to Kubernetes nodes of ``node_pool``.
+
+    Label and taint key ``NODE_POOL_KEY``, for Connect workers and Kafka nodes alike.
+    """
+    return {
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": NODE_POOL_KEY, "operator": "In", "values": [node_pool]}
+                            ]
+                        }
+                    ]
+                }
+            }
+        },
+        "tolerations": [
+            {"key": NODE_POOL_KEY, "operator": "Equal", "value": node_pool, "effect": "NoSchedule"}
+        ],
+    }
+
+
 def broker_ca_secret(connect_name: str) -> str:
     """The Secret holding the brokers' CA certificate in a pool's namespace."""
     return f"{connect_name}-broker-ca"
@@ -338,31 +363,7 @@ class WorkerPool(pulumi.ComponentResource):
     ) -> dict[str, Any]:
         pod: dict[str, Any] = {"metadata": {"labels": labels}}
         if runtime.node_pool:
-            pod["affinity"] = {
-                "nodeAffinity": {
-                    "requiredDuringSchedulingIgnoredDuringExecution": {
-                        "nodeSelectorTerms": [
-                            {
-                                "matchExpressions": [
-                                    {
-                                        "key": NODE_POOL_KEY,
-                                        "operator": "In",
-                                        "values": [runtime.node_pool],
-                                    }
-                                ]
-                            }
-                        ]
-                    }
-                }
-            }
-            pod["tolerations"] = [
-                {
-                    "key": NODE_POOL_KEY,
-                    "operator": "Equal",
-                    "value": runtime.node_pool,
-                    "effect": "NoSchedule",
-                }
-            ]
+            pod.update(node_pool_placement(runtime.node_pool))
         spec: dict[str, Any] = {
             "replicas": runtime.replicas,
             "bootstrapServers": args.bootstrap_servers,

@@ -21,6 +21,7 @@ from components.cluster import Cluster, ClusterWiring
 from components.kubernetes_provider import KubernetesTarget, kubernetes_provider
 from components.network import Network
 from tests.unit.cloud_harness import CA_CERT, CA_KEY, CloudHarness
+from tests.unit.test_cloud_cluster import BUCKET_PARTS
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 SETTINGS = CloudSettings(
@@ -36,14 +37,6 @@ STRIMZI = 2  # ingest and payments run under Strimzi
 POOLS = 9  # Kubernetes worker pools in stacks/Pulumi.prod.yaml, one security group each
 CLIENTS = 2  # declared broker clients with a cidr (delivery: fraud-scoring, ops-console)
 ENDPOINTS = 8  # declared pool egress endpoints (live-cdc 2, live-commerce 2, search 1, ...)
-BUCKET_PARTS = (
-    tokens.AWS_S3_BUCKET,
-    tokens.AWS_S3_OWNERSHIP_CONTROLS,
-    tokens.AWS_S3_PUBLIC_ACCESS_BLOCK,
-    tokens.AWS_S3_BUCKET_SSE,
-    tokens.AWS_S3_LIFECYCLE,
-    tokens.AWS_S3_BUCKET_POLICY,
-)
 EXPECTED_COUNTS = {
     tokens.NETWORK: 1,
     tokens.AWS_VPC: 1,
