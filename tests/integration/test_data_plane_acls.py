@@ -9,7 +9,6 @@ other tests may also use.
 
 from __future__ import annotations
 
-import json
 import secrets
 import subprocess
 import time
@@ -40,6 +39,7 @@ from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan import plan_cluster
 from bulkheads.plan.types import ClusterPlan
 from bulkheads.spec.loader import load_platform
+from tests.integration.throttle import produce_throttle_ms
 
 pytestmark = pytest.mark.integration
 
@@ -253,36 +253,9 @@ def _describe_error(applied: AppliedPlan, username: str, topic: str) -> int | No
     return None if error is None else int(error.code())
 
 
-def _throttle_ms(applied: AppliedPlan, username: str, topic: str, total_bytes: int) -> float:
-    """Produce ``total_bytes`` as fast as possible; the largest broker throttle avg seen."""
-    worst = 0.0
-
-    def on_stats(raw: str) -> None:
-        nonlocal worst
-        for broker in json.loads(raw)["brokers"].values():
-            worst = max(worst, float(broker["throttle"]["avg"]))
-
-    config = {"statistics.interval.ms": 200, "stats_cb": on_stats, "linger.ms": 5}
-    producer = Producer(applied.client(username, **config))
-    chunk = b"x" * 16_384
-    for _ in range(total_bytes // len(chunk)):
-        while True:
-            try:
-                producer.produce(topic, chunk)
-                break
-            except BufferError:
-                producer.poll(0.1)
-    assert producer.flush(60) == 0
-    producer.poll(0.5)  # a last statistics window
-    return worst
-
-
 def test_replay_quota_throttles_while_live_does_not(applied: AppliedPlan) -> None:
     quotas = {quota.entity_name: quota.config for quota in applied.plan.quotas}
     assert quotas[REPLAY]["producer_byte_rate"] == 1024 * 1024
     assert quotas[SOURCE]["producer_byte_rate"] == 50 * 1024 * 1024
-    # Kafka measures a rate over its whole quota window (11 x 1 s samples), so a burst
-    # must exceed ~10 s worth of quota before the broker throttles: 16 MiB against 1 MiB/s.
-    burst = 16 * 1024 * 1024
-    assert _throttle_ms(applied, REPLAY, "derived.orders.rebuilt", burst) > 0
-    assert _throttle_ms(applied, SOURCE, "raw.orders.events", burst) == 0
+    assert produce_throttle_ms(applied.client(REPLAY), "derived.orders.rebuilt") > 0
+    assert produce_throttle_ms(applied.client(SOURCE), "raw.orders.events") == 0

@@ -34,6 +34,7 @@ from bulkheads.local.jars import kafka_home
 from bulkheads.local.postgres import LocalPostgres
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
+from tests.integration.throttle import produce_throttle_ms
 
 pytestmark = pytest.mark.integration
 admin_api = pytest.importorskip("confluent_kafka.admin")
@@ -439,6 +440,15 @@ def test_debezium_cdc_source_streams_postgres_changes(
         stack.up()  # back to the declared stack: the CDC connector goes away again
         postgres.stop()
         shutil.rmtree(pg_dir, ignore_errors=True)
+
+
+def test_the_stacks_quotas_throttle_replay_but_not_live(stack: Stack) -> None:
+    """The quotas ``pulumi up`` made bind real clients: the replay pipeline's principal
+    (replay class, 1 MiB/s) is throttled, the live source's (50 MiB/s) is not."""
+    assert (
+        produce_throttle_ms(stack.client("pipeline.orders-rebuild"), "derived.orders.rebuilt") > 0
+    )
+    assert produce_throttle_ms(stack.client("pipeline.orders-events"), "raw.orders.events") == 0
 
 
 def test_policy_pack_passes_the_stack_and_fails_a_violating_variant(
