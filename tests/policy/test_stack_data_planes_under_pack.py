@@ -1,22 +1,20 @@
 """The whole pack over the data plane of the real ``local`` and ``prod`` stacks, under mocks.
 
 The plan of each cluster in ``stacks/Pulumi.<env>.yaml`` is deployed as a DataPlane (topics,
-principals, grants, quotas — the real components). A recording monitor keeps what the engine
-would receive: each resource's type, name, parent, provider and inputs (component props
-included). Every resource rule runs on every resource and every stack rule on all of them.
+principals, grants, quotas — the real components). The recording harness of the unit tests
+(``tests/unit/cloud_harness.py``) keeps what the engine would receive: each resource's type,
+name, parent, provider and inputs (component props included). Every resource rule runs on
+every resource and every stack rule on all of them.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
-from google.protobuf import json_format
-from pulumi.runtime.mocks import MockMonitor
 from pulumi_policy import StackValidationPolicy
 
 from bulkheads.plan import plan_clusters
@@ -24,43 +22,23 @@ from bulkheads.spec.loader import load_platform
 from components.data_plane import DataPlane
 from components.kafka_provider import KafkaConnection, kafka_provider
 from tests.policy.builders import Pack, Res
+from tests.unit.cloud_harness import CloudHarness, Registered
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 CONFIGS = Path(__file__).resolve().parents[2] / "policies" / "config"
 
 
-class _EchoMocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-        return {}
+@pytest.fixture
+def harness() -> CloudHarness:
+    return CloudHarness()
 
 
-class _Recorder(MockMonitor):
-    """Keeps each registration as a stack member, props as sent (camelCase for providers)."""
-
-    def __init__(self, mocks: _EchoMocks) -> None:
-        super().__init__(mocks)
-        self.mocks = mocks
-        self.requests: list[tuple[Any, str]] = []
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
-        if request.type != "pulumi:pulumi:Stack":
-            self.requests.append((request, response.urn))
-        return response
-
-    def stack_members(self) -> list[Res]:
-        made: dict[str, Res] = {}
-        parents: dict[str, str] = {}
-        for request, urn in self.requests:
-            props = json_format.MessageToDict(request.object)
-            made[urn] = Res(request.type, request.name, _plain(props), provider=request.provider)
-            parents[urn] = request.parent
-        for urn, res in made.items():
-            res.parent = made.get(parents[urn])
-        return list(made.values())
+def stack_members(registered: list[Registered]) -> list[Res]:
+    """Each registration as a stack member, props as sent (camelCase for providers)."""
+    made = {r.urn: Res(r.typ, r.name, _plain(r.inputs), provider=r.provider) for r in registered}
+    for r in registered:
+        made[r.urn].parent = made.get(r.parent_urn)
+    return list(made.values())
 
 
 def _plain(props: dict[str, Any]) -> dict[str, Any]:
@@ -73,18 +51,10 @@ def _secret(value: dict[str, Any]) -> bool:
     return value.get("4dabf18193072939515e22adb298388d") == "1b47061264138c4ac30d75fd1eb44270"
 
 
-@pytest.fixture
-def recorder() -> Iterator[_Recorder]:
-    monitor = _Recorder(_EchoMocks())
-    pulumi.runtime.set_mocks(monitor.mocks, preview=False, monitor=monitor)
-    yield monitor
-
-
-def deploy(recorder: _Recorder, env: str) -> list[Res]:
+def deploy(harness: CloudHarness, env: str) -> list[Res]:
     spec = load_platform(STACKS / f"Pulumi.{env}.yaml")
 
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def run() -> Any:
+    def build() -> Any:
         leaves = []
         for cluster, plan in plan_clusters(spec).items():
             provider = kafka_provider(
@@ -102,8 +72,8 @@ def deploy(recorder: _Recorder, env: str) -> list[Res]:
             leaves += [q.quota.urn for q in plane.quotas.values()]
         return pulumi.Output.all(*leaves)
 
-    run()
-    return recorder.stack_members()
+    harness.run(build)
+    return stack_members(harness.resources)
 
 
 def findings(pack: Pack, resources: list[Res], config: dict[str, Any]) -> list[tuple[str, str]]:
@@ -126,13 +96,13 @@ def stack_config(env: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("env", ["local", "prod"])
-def test_stack_data_plane_passes_the_pack(pack: Pack, recorder: _Recorder, env: str) -> None:
-    resources = deploy(recorder, env)
+def test_stack_data_plane_passes_the_pack(pack: Pack, harness: CloudHarness, env: str) -> None:
+    resources = deploy(harness, env)
     kinds = {res.type for res in resources}
     assert {"kafka:index/acl:Acl", "bulkheads:topic:TopicContract"} <= kinds
     assert findings(pack, resources, stack_config(env)) == []
 
 
-def test_prod_without_its_config_fails_on_wildcard_hosts(pack: Pack, recorder: _Recorder) -> None:
-    found = findings(pack, deploy(recorder, "prod"), {})
+def test_prod_without_its_config_fails_on_wildcard_hosts(pack: Pack, harness: CloudHarness) -> None:
+    found = findings(pack, deploy(harness, "prod"), {})
     assert {rule_id for rule_id, _ in found} == {"bulkheads-access-no-wildcards"}

@@ -1,14 +1,17 @@
-"""Pulumi mocks that record every registered resource (type, name, inputs, parent).
+"""Pulumi mocks that record every registered resource (type, name, inputs, parent, options).
 
 ``CloudHarness.run(build)`` runs ``build`` under the mocks and returns once every
-registration has finished; ``capture`` stores an output's resolved value.
+registration has finished; ``capture`` stores an output's resolved value and ``resolve``
+reads one (with its secretness) after a run. Every unit and policy test that runs
+components under mocks uses this one harness.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -24,7 +27,7 @@ CA_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEbulkheadsTestKey\n-----END PRIVATE KE
 
 @dataclass
 class Registered:
-    """One registered resource."""
+    """One registered resource: what the engine would be asked to register."""
 
     typ: str
     name: str
@@ -32,6 +35,9 @@ class Registered:
     parent_urn: str
     urn: str = ""
     provider: str = ""
+    protect: bool = False
+    retain_on_delete: bool = False
+    additional_secret_outputs: list[str] = field(default_factory=list)
 
     @property
     def parent_type(self) -> str:
@@ -46,7 +52,7 @@ class Registered:
 
 
 def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
-    """Outputs the real provider would compute, shaped like AWS's."""
+    """Outputs the real providers would compute: AWS-shaped, a password, a worker's REST URL."""
     name, inputs = args.name, args.inputs
     outputs: dict[str, Any] = {"arn": f"arn:aws:mock:::{args.typ}/{name}"}
     if args.typ == tokens.AWS_S3_BUCKET:
@@ -59,6 +65,8 @@ def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
         outputs["latest_revision"] = 1
     elif args.typ.endswith(":GeneratedPassword"):
         outputs["result"] = f"generated-{name}"
+    elif args.typ == tokens.LOCAL_WORKER:
+        outputs["rest_url"] = f"http://127.0.0.1:{int(inputs['rest_port'])}"
     elif args.typ == tokens.AWS_LOG_GROUP:
         outputs["name"] = inputs.get("name", name)
         outputs["arn"] = f"arn:aws:logs:eu-west-1:111111111111:log-group:{name}"
@@ -96,6 +104,9 @@ class _RecordingMonitor(MockMonitor):
                     parent_urn=request.parent,
                     urn=response.urn,
                     provider=request.provider,
+                    protect=request.protect,
+                    retain_on_delete=request.retainOnDelete,
+                    additional_secret_outputs=list(request.additionalSecretOutputs),
                 )
             )
         return response
@@ -120,6 +131,17 @@ class CloudHarness:
         """Store ``value`` under ``key`` once resolved; return it to keep ``run`` waiting."""
         return pulumi.Output.from_input(value).apply(lambda v: self.captured.__setitem__(key, v))
 
+    def resolve(self, output: pulumi.Output[Any]) -> tuple[Any, bool]:
+        """The value of ``output`` (of a program already run) and whether it is secret."""
+        box: dict[str, Any] = {}
+
+        async def grab() -> None:
+            box["value"] = await output.future()
+            box["secret"] = await output.is_secret()
+
+        self.run(lambda: asyncio.ensure_future(grab()))
+        return box["value"], box["secret"]
+
     @property
     def resources(self) -> list[Registered]:
         return list(self._monitor.registered)
@@ -127,9 +149,18 @@ class CloudHarness:
     def of_type(self, typ: str) -> list[Registered]:
         return [r for r in self._monitor.registered if r.typ == typ]
 
-    def one(self, typ: str, name: str) -> Registered:
-        matches = [r for r in self._monitor.registered if r.typ == typ and r.name == name]
-        assert len(matches) == 1, f"{len(matches)} {typ} named {name}: {self.names(typ)}"
+    def one(self, typ: str, name: str | None = None, *, parent_type: str = "") -> Registered:
+        """The single ``typ`` resource named ``name`` (any name if None) under ``parent_type``."""
+        matches = [
+            r
+            for r in self.of_type(typ)
+            if (name is None or r.name == name)
+            and (not parent_type or r.parent_type == parent_type)
+        ]
+        where = (f" named {name}" if name is not None else "") + (
+            f" under {parent_type}" if parent_type else ""
+        )
+        assert len(matches) == 1, f"{len(matches)} {typ}{where}: {self.names(typ)}"
         return matches[0]
 
     def names(self, typ: str) -> list[str]:
@@ -137,6 +168,12 @@ class CloudHarness:
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(r.typ for r in self._monitor.registered))
+
+    def by_urn(self, urn: str) -> Registered:
+        """The resource registered as ``urn``."""
+        matches = [r for r in self._monitor.registered if r.urn == urn]
+        assert len(matches) == 1, f"no single resource for urn {urn}"
+        return matches[0]
 
     def by_id(self, resource_id: str) -> Registered:
         """The resource whose mock id (``<name>-id``) is ``resource_id``."""

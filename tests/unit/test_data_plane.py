@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_kafka
 import pytest
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
 
 from bulkheads.plan import plan_cluster
 from bulkheads.plan.types import ClusterPlan
@@ -21,76 +17,14 @@ from components.data_plane import DataPlane
 from components.kafka_provider import KafkaConnection, kafka_provider
 from components.quotas import quota_config_strings
 from tests.plan.specs import LOCAL_SPEC
+from tests.unit.cloud_harness import CloudHarness
 
 GENERATED_PASSWORD = "pulumi-python:dynamic/bulkheads:GeneratedPassword"
 
 
-@dataclass
-class Registered:
-    """What the engine would be asked to register for one resource."""
-
-    type: str
-    name: str
-    urn: str
-    parent: str
-    provider: str
-    protect: bool
-    retain_on_delete: bool
-    additional_secret_outputs: list[str]
-    inputs: dict[str, Any] = field(default_factory=dict)
-
-
-class RecordingMocks(pulumi.runtime.Mocks):
-    """Echoes inputs as outputs; a GeneratedPassword gets a fixed ``result``."""
-
-    def __init__(self) -> None:
-        self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.inputs[(args.typ, args.name)] = dict(args.inputs)
-        outputs = dict(args.inputs)
-        if args.typ == GENERATED_PASSWORD:
-            outputs["result"] = f"pw-{args.name}"
-        return f"{args.name}-id", outputs
-
-    def call(
-        self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
-class RecordingMonitor(MockMonitor):
-    """A mock monitor that also keeps the registration options the engine would see."""
-
-    def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks)
-        self.recording = mocks
-        self.registered: dict[str, Registered] = {}
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        if request.type == "pulumi:pulumi:Stack":
-            return response
-        self.registered[request.name] = Registered(
-            type=request.type,
-            name=request.name,
-            urn=response.urn,
-            parent=request.parent,
-            provider=request.provider,
-            protect=request.protect,
-            retain_on_delete=request.retainOnDelete,
-            additional_secret_outputs=list(request.additionalSecretOutputs),
-            inputs=self.recording.inputs.get((request.type, request.name), {}),
-        )
-        return response
-
-
 @pytest.fixture
-def monitor() -> Iterator[RecordingMonitor]:
-    mocks = RecordingMocks()
-    recording = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, preview=False, monitor=recording)
-    yield recording
+def harness() -> CloudHarness:
+    return CloudHarness()
 
 
 @pytest.fixture
@@ -98,12 +32,11 @@ def local_plan() -> ClusterPlan:
     return plan_cluster(PlatformSpec.model_validate(LOCAL_SPEC), "local")
 
 
-def _deploy(plan: ClusterPlan, **kwargs: Any) -> DataPlane:
+def _deploy(harness: CloudHarness, plan: ClusterPlan, **kwargs: Any) -> DataPlane:
     """Build a DataPlane for ``plan`` and wait until every child is registered."""
     planes: list[DataPlane] = []
 
-    @pulumi.runtime.test
-    def run() -> Any:
+    def build() -> Any:
         provider = kafka_provider(
             "local-kafka",
             KafkaConnection(
@@ -121,24 +54,8 @@ def _deploy(plan: ClusterPlan, **kwargs: Any) -> DataPlane:
         leaves += [quota.quota.urn for quota in plane.quotas.values()]
         return pulumi.Output.all(*leaves)
 
-    run()
+    harness.run(build)
     return planes[0]
-
-
-def _resolve(output: pulumi.Output[Any]) -> tuple[Any, bool]:
-    """The value of ``output`` and whether it is secret."""
-    box: dict[str, Any] = {}
-
-    async def grab() -> None:
-        box["value"] = await output.future()
-        box["secret"] = await output.is_secret()
-
-    @pulumi.runtime.test
-    def run() -> Any:
-        return asyncio.ensure_future(grab())
-
-    run()
-    return box["value"], box["secret"]
 
 
 def _secret(value: Any) -> dict[str, Any]:
@@ -146,18 +63,11 @@ def _secret(value: Any) -> dict[str, Any]:
     return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
 
 
-def _of_type(monitor: RecordingMonitor, type_: str) -> dict[str, Registered]:
-    return {r.name: r for r in monitor.registered.values() if r.type == type_}
+def test_exact_resource_set(harness: CloudHarness, local_plan: ClusterPlan) -> None:
+    _deploy(harness, local_plan)
 
-
-def test_exact_resource_set(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
-    _deploy(local_plan)
-
-    counts: dict[str, int] = {}
-    for registered in monitor.registered.values():
-        counts[registered.type] = counts.get(registered.type, 0) + 1
     acl_count = sum(len(grant.bindings) for grant in local_plan.grants)
-    assert counts == {
+    assert harness.counts() == {
         tokens.KAFKA_PROVIDER: 1,
         tokens.DATA_PLANE: 1,
         tokens.TOPIC_CONTRACT: 12,
@@ -171,10 +81,10 @@ def test_exact_resource_set(monitor: RecordingMonitor, local_plan: ClusterPlan) 
         tokens.KAFKA_QUOTA: 6,
     }
     assert acl_count == 3 * 13 + 2 + 5 + 5  # 3 workers, source, sink, replay
-    assert sorted(_of_type(monitor, tokens.KAFKA_TOPIC)) == sorted(
+    assert harness.names(tokens.KAFKA_TOPIC) == sorted(
         f"local-data-topic-{topic.name}-topic" for topic in local_plan.topics
     )
-    assert sorted(_of_type(monitor, tokens.KAFKA_SCRAM_CREDENTIAL)) == [
+    assert harness.names(tokens.KAFKA_SCRAM_CREDENTIAL) == [
         f"local-data-principal-{user}-scram"
         for user in (
             "pipeline.orders-archive",
@@ -185,45 +95,41 @@ def test_exact_resource_set(monitor: RecordingMonitor, local_plan: ClusterPlan) 
             "pool.replay",
         )
     ]
-    assert sorted(_of_type(monitor, tokens.KAFKA_QUOTA))[0] == (
+    assert harness.names(tokens.KAFKA_QUOTA)[0] == (
         "local-data-quota-user-pipeline.orders-archive-quota"
     )
 
 
 def test_every_kafka_resource_uses_the_cluster_provider_and_nests_under_the_plane(
-    monitor: RecordingMonitor, local_plan: ClusterPlan
+    harness: CloudHarness, local_plan: ClusterPlan
 ) -> None:
-    _deploy(local_plan)
+    _deploy(harness, local_plan)
 
-    provider = next(iter(_of_type(monitor, tokens.KAFKA_PROVIDER).values()))
+    provider = harness.one(tokens.KAFKA_PROVIDER)
     kafka_types = {
         tokens.KAFKA_TOPIC,
         tokens.KAFKA_ACL,
         tokens.KAFKA_QUOTA,
         tokens.KAFKA_SCRAM_CREDENTIAL,
     }
-    kafka = [r for r in monitor.registered.values() if r.type in kafka_types]
+    kafka = [r for r in harness.resources if r.typ in kafka_types]
     assert kafka and all(r.provider.startswith(provider.urn + "::") for r in kafka)
-    plane_urn = _of_type(monitor, tokens.DATA_PLANE)["local-data"].urn
-    by_urn = {registered.urn: registered for registered in monitor.registered.values()}
-    for registered in monitor.registered.values():
-        if registered.type in (tokens.KAFKA_PROVIDER, tokens.DATA_PLANE):
+    plane_urn = harness.one(tokens.DATA_PLANE, "local-data").urn
+    for registered in harness.resources:
+        if registered.typ in (tokens.KAFKA_PROVIDER, tokens.DATA_PLANE):
             continue
         assert registered.name.startswith("local-data-"), registered.name
-        parent = by_urn[registered.parent]
+        parent = harness.by_urn(registered.parent_urn)
         if parent.urn != plane_urn:  # a leaf: its component sits directly under the plane
-            assert registered.type in {*kafka_types, GENERATED_PASSWORD}, registered.name
+            assert registered.typ in {*kafka_types, GENERATED_PASSWORD}, registered.name
             assert registered.name.startswith(parent.name + "-"), registered.name
-            assert parent.parent == plane_urn, registered.name
+            assert parent.parent_urn == plane_urn, registered.name
 
 
-def test_topic_inputs_props_and_protection(
-    monitor: RecordingMonitor, local_plan: ClusterPlan
-) -> None:
-    _deploy(local_plan)
+def test_topic_inputs_props_and_protection(harness: CloudHarness, local_plan: ClusterPlan) -> None:
+    _deploy(harness, local_plan)
 
-    topics = _of_type(monitor, tokens.KAFKA_TOPIC)
-    raw = topics["local-data-topic-raw.orders.events-topic"]
+    raw = harness.one(tokens.KAFKA_TOPIC, "local-data-topic-raw.orders.events-topic")
     assert raw.inputs == {
         "name": "raw.orders.events",
         "partitions": 6,
@@ -235,9 +141,9 @@ def test_topic_inputs_props_and_protection(
         },
     }
     assert (raw.retain_on_delete, raw.protect) == (True, False)
-    rebuilt = topics["local-data-topic-derived.orders.rebuilt-topic"]
+    rebuilt = harness.one(tokens.KAFKA_TOPIC, "local-data-topic-derived.orders.rebuilt-topic")
     assert (rebuilt.retain_on_delete, rebuilt.protect) == (False, False)
-    contract = _of_type(monitor, tokens.TOPIC_CONTRACT)["local-data-topic-raw.orders.events"]
+    contract = harness.one(tokens.TOPIC_CONTRACT, "local-data-topic-raw.orders.events")
     assert contract.inputs == {
         "topic": "raw.orders.events",
         "cluster": "local",
@@ -253,39 +159,38 @@ def test_topic_inputs_props_and_protection(
     }
 
 
-def test_protect_mode_is_overridable(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
-    _deploy(local_plan, protection="protect")
+def test_protect_mode_is_overridable(harness: CloudHarness, local_plan: ClusterPlan) -> None:
+    _deploy(harness, local_plan, protection="protect")
 
-    topics = _of_type(monitor, tokens.KAFKA_TOPIC)
-    raw = topics["local-data-topic-raw.orders.events-topic"]
+    raw = harness.one(tokens.KAFKA_TOPIC, "local-data-topic-raw.orders.events-topic")
     assert (raw.retain_on_delete, raw.protect) == (False, True)
-    assert not topics["local-data-topic-dlq.orders-archive-topic"].protect
+    assert not harness.one(tokens.KAFKA_TOPIC, "local-data-topic-dlq.orders-archive-topic").protect
 
 
 def test_principal_password_is_generated_secret(
-    monitor: RecordingMonitor, local_plan: ClusterPlan
+    harness: CloudHarness, local_plan: ClusterPlan
 ) -> None:
-    plane = _deploy(local_plan)
+    plane = _deploy(harness, local_plan)
     principal = plane.principals["pipeline.orders-archive"]
 
-    password, is_secret = _resolve(principal.password)
-    assert password == "pw-local-data-principal-pipeline.orders-archive-password"
+    password, is_secret = harness.resolve(principal.password)
+    assert password == "generated-local-data-principal-pipeline.orders-archive-password"
     assert is_secret
-    scram = _of_type(monitor, tokens.KAFKA_SCRAM_CREDENTIAL)[
-        "local-data-principal-pipeline.orders-archive-scram"
-    ]
+    scram = harness.one(
+        tokens.KAFKA_SCRAM_CREDENTIAL, "local-data-principal-pipeline.orders-archive-scram"
+    )
     assert scram.inputs == {
         "username": "pipeline.orders-archive",
         "scramMechanism": "SCRAM-SHA-512",
         "password": _secret(password),
     }
     assert "password" in scram.additional_secret_outputs
-    generated = _of_type(monitor, GENERATED_PASSWORD)[
-        "local-data-principal-pipeline.orders-archive-password"
-    ]
+    generated = harness.one(
+        GENERATED_PASSWORD, "local-data-principal-pipeline.orders-archive-password"
+    )
     assert generated.additional_secret_outputs == ["result"]
     assert (generated.inputs["length"], generated.inputs["rotation"]) == (32, "")
-    props = _of_type(monitor, tokens.PRINCIPAL)["local-data-principal-pipeline.orders-archive"]
+    props = harness.one(tokens.PRINCIPAL, "local-data-principal-pipeline.orders-archive")
     assert props.inputs == {
         "principal": "pipeline.orders-archive",
         "kind": "connector",
@@ -300,16 +205,12 @@ def test_principal_password_is_generated_secret(
 
 
 def test_acls_one_per_binding_with_readable_names(
-    monitor: RecordingMonitor, local_plan: ClusterPlan
+    harness: CloudHarness, local_plan: ClusterPlan
 ) -> None:
-    _deploy(local_plan)
+    _deploy(harness, local_plan)
 
-    acls = {
-        name: r
-        for name, r in _of_type(monitor, tokens.KAFKA_ACL).items()
-        if name.startswith("local-data-grant-pipeline.orders-archive-")
-    }
     prefix = "local-data-grant-pipeline.orders-archive-"
+    acls = {r.name: r for r in harness.of_type(tokens.KAFKA_ACL) if r.name.startswith(prefix)}
     assert sorted(name.removeprefix(prefix) for name in acls) == [
         "describe-topic-dlq.orders-archive-127.0.0.1",
         "describe-topic-raw.orders.events-127.0.0.1",
@@ -326,7 +227,7 @@ def test_acls_one_per_binding_with_readable_names(
         "aclResourceName": "dlq.orders-archive",
         "resourcePatternTypeFilter": "Literal",
     }
-    grant = _of_type(monitor, tokens.ACCESS_GRANT)["local-data-grant-pipeline.orders-archive"]
+    grant = harness.one(tokens.ACCESS_GRANT, "local-data-grant-pipeline.orders-archive")
     assert grant.inputs["principal"] == "pipeline.orders-archive"
     assert grant.inputs["bindings"][2] == {
         "resource_type": "Group",
@@ -339,10 +240,10 @@ def test_acls_one_per_binding_with_readable_names(
     assert (grant.inputs["owner"], grant.inputs["workload_class"]) == ("analytics", "derived")
 
 
-def test_quota_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
-    _deploy(local_plan)
+def test_quota_inputs(harness: CloudHarness, local_plan: ClusterPlan) -> None:
+    _deploy(harness, local_plan)
 
-    quota = _of_type(monitor, tokens.KAFKA_QUOTA)["local-data-quota-user-pool.replay-quota"]
+    quota = harness.one(tokens.KAFKA_QUOTA, "local-data-quota-user-pool.replay-quota")
     assert quota.inputs == {
         "entityType": "user",
         "entityName": "pool.replay",
@@ -353,7 +254,7 @@ def test_quota_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> Non
             "request_percentage": "10",
         },
     }
-    props = _of_type(monitor, tokens.QUOTA)["local-data-quota-user-pool.replay"].inputs
+    props = harness.one(tokens.QUOTA, "local-data-quota-user-pool.replay").inputs
     assert (props["cluster"], props["owner"], props["workload_class"]) == (
         "local",
         "orders",
@@ -361,10 +262,10 @@ def test_quota_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> Non
     )
 
 
-def test_provider_inputs(monitor: RecordingMonitor, local_plan: ClusterPlan) -> None:
-    plane = _deploy(local_plan)
+def test_provider_inputs(harness: CloudHarness, local_plan: ClusterPlan) -> None:
+    plane = _deploy(harness, local_plan)
 
-    provider = _of_type(monitor, tokens.KAFKA_PROVIDER)["local-kafka"]
+    provider = harness.one(tokens.KAFKA_PROVIDER, "local-kafka")
     # provider inputs travel JSON-encoded; the admin password stays a secret
     assert provider.inputs == {
         "bootstrapServers": '["127.0.0.1:19092"]',

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pytest
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
 
 from bulkheads.connect.config import principal_override_keys
 from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
@@ -25,80 +23,21 @@ from components.worker_pool import (
     WorkerPool,
     WorkerPoolArgs,
 )
+from tests.unit.cloud_harness import CloudHarness
 
 PASSWORD = "worker-secret-pw"
 PIPELINE_PASSWORD = "pipeline-secret-pw"
 
 
-@dataclasses.dataclass
-class Registered:
-    type: str
-    name: str
-    parent_type: str | None
-    inputs: dict[str, Any]
-
-
-class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.inputs[(args.typ, args.name)] = args.inputs
-        state = dict(args.inputs)
-        if args.typ == tokens.K8S_NAMESPACE:
-            state["metadata"] = args.inputs["metadata"]
-        if args.typ == tokens.LOCAL_WORKER:
-            state["rest_url"] = f"http://127.0.0.1:{int(args.inputs['rest_port'])}"
-        return f"{args.name}-id", state
-
-    def call(
-        self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
 @pytest.fixture
-def mocks() -> RecordingMocks:
-    recording = RecordingMocks()
-    pulumi.runtime.set_mocks(recording, preview=False)
-    return recording
-
-
-def realize(mocks: RecordingMocks, build: Callable[[], Any]) -> list[Registered]:
-    """Run ``build`` under the mocks until every registration settled; list what registered."""
-
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def run() -> Any:
-        return build()
-
-    run()
-    monitor = pulumi.runtime.settings.get_monitor()
-    assert isinstance(monitor, MockMonitor)
-    found = []
-    for urn in monitor.get_registered_resources():
-        qualified, name = urn.split("::")[2], urn.split("::")[3]
-        chain = qualified.split("$")
-        found.append(
-            Registered(
-                chain[-1],
-                name,
-                chain[-2] if len(chain) > 1 else None,
-                mocks.inputs[(chain[-1], name)],
-            )
-        )
-    return found
+def harness() -> CloudHarness:
+    return CloudHarness()
 
 
 def secret_value(value: Any) -> Any:
     """The value inside a Pulumi secret; fails if ``value`` was sent in the clear."""
     assert rpc.is_rpc_secret(value), f"not a secret: {value!r}"
     return rpc.unwrap_rpc_secret(value)
-
-
-def one(found: list[Registered], type_: str) -> Registered:
-    matches = [r for r in found if r.type == type_]
-    assert len(matches) == 1, f"{type_}: {[m.name for m in matches]}"
-    return matches[0]
 
 
 def worker_plan(pool: str = "live-cdc") -> WorkerPoolPlan:
@@ -173,10 +112,10 @@ def connector_args(target: ConnectTarget, **changes: Any) -> ConnectorArgs:
 # -- WorkerPool: kubernetes ---------------------------------------------------------------
 
 
-def test_kubernetes_pool_registers_its_objects_under_the_component(mocks: RecordingMocks) -> None:
-    found = realize(mocks, kubernetes_pool)
+def test_kubernetes_pool_registers_its_objects_under_the_component(harness: CloudHarness) -> None:
+    harness.run(kubernetes_pool)
 
-    pool = one(found, tokens.WORKER_POOL)
+    pool = harness.one(tokens.WORKER_POOL)
     assert pool.inputs == {
         "environment": "prod",
         "pool": "live-cdc",
@@ -191,8 +130,8 @@ def test_kubernetes_pool_registers_its_objects_under_the_component(mocks: Record
         "override_policy": "Principal",
         "replicas": 3,
     }
-    children = [r for r in found if r.type != tokens.WORKER_POOL]
-    assert sorted(r.type for r in children) == sorted(
+    children = [r for r in harness.resources if r.typ != tokens.WORKER_POOL]
+    assert sorted(r.typ for r in children) == sorted(
         [
             tokens.K8S_NAMESPACE,
             tokens.K8S_SECRET,
@@ -206,11 +145,11 @@ def test_kubernetes_pool_registers_its_objects_under_the_component(mocks: Record
 
 
 def test_kafka_connect_is_its_own_group_with_principal_override_policy(
-    mocks: RecordingMocks,
+    harness: CloudHarness,
 ) -> None:
-    found = realize(mocks, kubernetes_pool)
+    harness.run(kubernetes_pool)
 
-    connect = one(found, tokens.STRIMZI_KAFKA_CONNECT).inputs
+    connect = harness.one(tokens.STRIMZI_KAFKA_CONNECT).inputs
     assert connect["apiVersion"] == "kafka.strimzi.io/v1beta2"
     assert connect["kind"] == "KafkaConnect"
     assert connect["metadata"]["annotations"] == {"strimzi.io/use-connector-resources": "true"}
@@ -233,22 +172,22 @@ def test_kafka_connect_is_its_own_group_with_principal_override_policy(
     }
 
 
-def test_worker_password_lives_only_in_a_secret(mocks: RecordingMocks) -> None:
-    found = realize(mocks, kubernetes_pool)
+def test_worker_password_lives_only_in_a_secret(harness: CloudHarness) -> None:
+    harness.run(kubernetes_pool)
 
-    secret = one(found, tokens.K8S_SECRET).inputs
+    secret = harness.one(tokens.K8S_SECRET).inputs
     assert secret_value(secret["stringData"]) == {"password": PASSWORD}
     assert secret["metadata"]["name"] == "live-cdc-worker-principal"
-    connect = one(found, tokens.STRIMZI_KAFKA_CONNECT).inputs
+    connect = harness.one(tokens.STRIMZI_KAFKA_CONNECT).inputs
     assert PASSWORD not in repr(connect)
 
 
 def test_worker_pods_have_limits_dedicated_nodes_and_a_disruption_budget(
-    mocks: RecordingMocks,
+    harness: CloudHarness,
 ) -> None:
-    found = realize(mocks, kubernetes_pool)
+    harness.run(kubernetes_pool)
 
-    spec = one(found, tokens.STRIMZI_KAFKA_CONNECT).inputs["spec"]
+    spec = harness.one(tokens.STRIMZI_KAFKA_CONNECT).inputs["spec"]
     resources = spec["resources"]
     for bound in ("requests", "limits"):
         assert set(resources[bound]) == {"cpu", "memory"}
@@ -276,8 +215,8 @@ def test_worker_pods_have_limits_dedicated_nodes_and_a_disruption_budget(
     assert spec["template"]["podDisruptionBudget"] == {"maxUnavailable": 1}
 
 
-def test_every_pool_object_has_valid_ownership_labels(mocks: RecordingMocks) -> None:
-    found = realize(mocks, kubernetes_pool)
+def test_every_pool_object_has_valid_ownership_labels(harness: CloudHarness) -> None:
+    harness.run(kubernetes_pool)
 
     expected = {
         "bulkheads.io/owner": "payments",
@@ -285,24 +224,24 @@ def test_every_pool_object_has_valid_ownership_labels(mocks: RecordingMocks) -> 
         "bulkheads.io/pool": "live-cdc",
         "bulkheads.io/environment": "prod",
     }
-    for child in found:
-        if child.type == tokens.WORKER_POOL:
+    for child in harness.resources:
+        if child.typ == tokens.WORKER_POOL:
             continue
         metadata = child.inputs["metadata"]
         assert is_dns_label(metadata["name"]), metadata["name"]
         assert expected.items() <= metadata["labels"].items()
         assert all(is_label_value(value) for value in metadata["labels"].values())
-    pod_labels = one(found, tokens.STRIMZI_KAFKA_CONNECT).inputs["spec"]["template"]["pod"]
+    pod_labels = harness.one(tokens.STRIMZI_KAFKA_CONNECT).inputs["spec"]["template"]["pod"]
     assert expected.items() <= pod_labels["metadata"]["labels"].items()
 
 
 def test_network_policy_allows_egress_only_to_dns_pool_brokers_and_declared(
-    mocks: RecordingMocks,
+    harness: CloudHarness,
 ) -> None:
     api_server = EgressPeer(ports=(443,), cidr="10.0.0.1/32")
-    found = realize(mocks, lambda: kubernetes_pool(declared_egress=(api_server,)))
+    harness.run(lambda: kubernetes_pool(declared_egress=(api_server,)))
 
-    policy = one(found, tokens.K8S_NETWORK_POLICY).inputs["spec"]
+    policy = harness.one(tokens.K8S_NETWORK_POLICY).inputs["spec"]
     assert policy["policyTypes"] == ["Egress"]
     assert policy["podSelector"] == {
         "matchLabels": {"strimzi.io/cluster": "live-cdc", "strimzi.io/kind": "KafkaConnect"}
@@ -345,11 +284,11 @@ def test_egress_peer_names_exactly_one_destination() -> None:
 # -- WorkerPool: local --------------------------------------------------------------------
 
 
-def test_local_pool_starts_a_worker_as_its_own_principal(mocks: RecordingMocks) -> None:
-    found = realize(mocks, local_pool)
+def test_local_pool_starts_a_worker_as_its_own_principal(harness: CloudHarness) -> None:
+    harness.run(local_pool)
 
-    assert one(found, tokens.WORKER_POOL).inputs["runtime"] == "local"
-    worker = one(found, tokens.LOCAL_WORKER)
+    assert harness.one(tokens.WORKER_POOL).inputs["runtime"] == "local"
+    worker = harness.one(tokens.LOCAL_WORKER)
     assert worker.parent_type == tokens.WORKER_POOL
     assert worker.name == "live-cdc-worker"
     assert worker.inputs["username"] == "worker-live-cdc"
@@ -366,15 +305,15 @@ def test_local_pool_starts_a_worker_as_its_own_principal(mocks: RecordingMocks) 
 
 
 def test_local_connector_is_a_rest_resource_logged_in_as_its_pipeline(
-    mocks: RecordingMocks,
+    harness: CloudHarness,
 ) -> None:
     def build() -> None:
         pool = local_pool()
         Connector("payments-cdc", connector_args(pool.target))
 
-    found = realize(mocks, build)
+    harness.run(build)
 
-    component = one(found, tokens.CONNECTOR)
+    component = harness.one(tokens.CONNECTOR)
     assert component.parent_type == "pulumi:pulumi:Stack"
     assert component.inputs == {
         "environment": "prod",
@@ -391,7 +330,7 @@ def test_local_connector_is_a_rest_resource_logged_in_as_its_pipeline(
         "tasks_max": 2,
         "state": "paused",
     }
-    rest = one(found, tokens.CONNECT_REST_CONNECTOR)
+    rest = harness.one(tokens.CONNECT_REST_CONNECTOR)
     assert rest.parent_type == tokens.CONNECTOR
     assert rest.name == "payments-cdc-rest"
     assert rest.inputs["name"] == "payments-cdc"
@@ -417,7 +356,7 @@ def test_local_connector_is_a_rest_resource_logged_in_as_its_pipeline(
     assert PIPELINE_PASSWORD not in repr(rest.inputs["config"])
 
 
-def test_credentials_and_secret_config_stay_pulumi_secrets(mocks: RecordingMocks) -> None:
+def test_credentials_and_secret_config_stay_pulumi_secrets(harness: CloudHarness) -> None:
     flags: dict[str, bool] = {}
 
     def build() -> Any:
@@ -431,20 +370,20 @@ def test_credentials_and_secret_config_stay_pulumi_secrets(mocks: RecordingMocks
 
         return asyncio.ensure_future(record())
 
-    realize(mocks, build)
+    harness.run(build)
     assert flags == {"worker password": True, "secret_config": True, "config": False}
 
 
 def test_kubernetes_connector_is_a_kafka_connector_cr_with_secret_references(
-    mocks: RecordingMocks,
+    harness: CloudHarness,
 ) -> None:
     def build() -> None:
         pool = kubernetes_pool()
         Connector("payments-cdc", connector_args(pool.target))
 
-    found = realize(mocks, build)
+    harness.run(build)
 
-    cr = one(found, tokens.STRIMZI_KAFKA_CONNECTOR)
+    cr = harness.one(tokens.STRIMZI_KAFKA_CONNECTOR)
     assert cr.parent_type == tokens.CONNECTOR
     inputs = cr.inputs
     assert inputs["metadata"]["labels"]["strimzi.io/cluster"] == "live-cdc"
@@ -464,13 +403,13 @@ def test_kubernetes_connector_is_a_kafka_connector_cr_with_secret_references(
     }
     assert PIPELINE_PASSWORD not in repr(inputs)
 
-    secret = one([r for r in found if r.parent_type == tokens.CONNECTOR], tokens.K8S_SECRET).inputs
+    secret = harness.one(tokens.K8S_SECRET, parent_type=tokens.CONNECTOR).inputs
     assert secret["metadata"]["name"] == "payments-cdc-connector-config"
     data = secret_value(secret["stringData"])
     assert data["database.password"] == "db-pw"
     assert PIPELINE_PASSWORD in data["consumer.override.sasl.jaas.config"]
 
-    role = one(found, tokens.K8S_ROLE).inputs
+    role = harness.one(tokens.K8S_ROLE).inputs
     assert role["rules"] == [
         {
             "apiGroups": [""],
@@ -479,25 +418,25 @@ def test_kubernetes_connector_is_a_kafka_connector_cr_with_secret_references(
             "verbs": ["get"],
         }
     ]
-    binding = one(found, tokens.K8S_ROLE_BINDING).inputs
+    binding = harness.one(tokens.K8S_ROLE_BINDING).inputs
     assert binding["subjects"] == [
         {"kind": "ServiceAccount", "name": "live-cdc-connect", "namespace": "connect-live-cdc"}
     ]
 
 
-def test_connector_refuses_a_target_of_another_pool(mocks: RecordingMocks) -> None:
+def test_connector_refuses_a_target_of_another_pool(harness: CloudHarness) -> None:
     def build() -> None:
         pool = local_pool()
         with pytest.raises(ValueError, match="declared on pool 'backfill'"):
             connector_args(pool.target, pool="backfill")
 
-    realize(mocks, build)
+    harness.run(build)
 
 
-def test_connector_refuses_class_or_tasks_inside_config(mocks: RecordingMocks) -> None:
+def test_connector_refuses_class_or_tasks_inside_config(harness: CloudHarness) -> None:
     def build() -> None:
         pool = local_pool()
         with pytest.raises(ValueError, match=r"\['tasks.max'\]"):
             Connector("bad", connector_args(pool.target, config={"tasks.max": "3"}))
 
-    realize(mocks, build)
+    harness.run(build)
