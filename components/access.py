@@ -5,30 +5,47 @@ in state, exposed only as a secret Output (``Principal.password``), never in pla
 The credential uses pulumi-kafka's ``password`` input, which the SDK marks secret.
 
 Child names (URNs are a contract, keep them stable):
-``<principal>-password``, ``<principal>-scram`` and, per ACL binding,
+``<principal>-password``, ``<principal>-scram`` (on MSK: the secret, its version and its
+association, all so named) and, per ACL binding,
 ``<grant>-<operation>-<resource type>-<resource name>-<host>`` (lowercase; ``-prefixed``
 appended for prefixed patterns).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import pulumi
 import pulumi_kafka
 
+from bulkheads.cloud.tags import boundary_tags
 from bulkheads.plan.types import AccessPlan, AclBinding, PrincipalPlan
 from components import tokens
+from components.aws_msk import msk_scram_user
 from components.secrets import GeneratedPassword
 
 SCRAM_MECHANISM = "SCRAM-SHA-512"
 
 
+@dataclass(frozen=True)
+class MskScramStore:
+    """Where an MSK cluster keeps its SCRAM users: ``AmazonMSK_`` secrets under
+    ``secret_prefix``, encrypted with ``kms_key_arn`` and associated with ``cluster_arn``."""
+
+    cluster_arn: pulumi.Input[str]
+    kms_key_arn: pulumi.Input[str]
+    secret_prefix: str
+
+
 class Principal(pulumi.ComponentResource):
-    """A Kafka user; exposes ``username``, ``password`` (secret) and ``credential``."""
+    """A Kafka user; exposes ``username``, ``password`` (secret) and ``credential``.
+
+    The credential is a ``pulumi_kafka.UserScramCredential``, or with an ``msk_store``
+    an MSK secret association (``components.aws_msk.msk_scram_user``).
+    """
 
     password: pulumi.Output[str]
-    credential: pulumi_kafka.UserScramCredential
+    credential: pulumi.CustomResource
 
     def __init__(
         self,
@@ -36,6 +53,7 @@ class Principal(pulumi.ComponentResource):
         plan: PrincipalPlan,
         environment: str,
         password_rotation: str = "",
+        msk_store: MskScramStore | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -55,13 +73,26 @@ class Principal(pulumi.ComponentResource):
             f"{name}-password", rotation=password_rotation, opts=pulumi.ResourceOptions(parent=self)
         )
         self.password = pulumi.Output.secret(generated.result)
-        self.credential = pulumi_kafka.UserScramCredential(
-            f"{name}-scram",
-            username=plan.username,
-            scram_mechanism=SCRAM_MECHANISM,
-            password=self.password,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        child = pulumi.ResourceOptions(parent=self)
+        if msk_store is None:
+            self.credential = pulumi_kafka.UserScramCredential(
+                f"{name}-scram",
+                username=plan.username,
+                scram_mechanism=SCRAM_MECHANISM,
+                password=self.password,
+                opts=child,
+            )
+        else:
+            self.credential = msk_scram_user(
+                f"{name}-scram",
+                msk_store.secret_prefix + plan.username,
+                plan.username,
+                self.password,
+                msk_store.cluster_arn,
+                msk_store.kms_key_arn,
+                boundary_tags(environment, plan.owner, plan.workload_class, cluster=plan.cluster),
+                child,
+            )
         self.register_outputs({"username": plan.username, "password": self.password})
 
 

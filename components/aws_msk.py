@@ -3,15 +3,16 @@
 Creates the broker log group, an MSK configuration (no topic auto-creation, deny when no
 ACL), the cluster (client-broker and in-cluster TLS, SCRAM on, unauthenticated off, public
 access off, data encrypted with the cluster's KMS key, broker logs to CloudWatch) and the
-admin's SCRAM secret (``AmazonMSK_`` name, same key, as MSK requires) with its association.
+admin's SCRAM user (``msk_scram_user``: the way every MSK principal is made).
 
 MSK does not take ``super.users``: the admin's first ACLs must be granted once before the
-data plane can manage the rest (see the cloud notes in the issue).
+data plane can manage the rest (README, "Configuring a stack").
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -20,9 +21,49 @@ from bulkheads.cloud.args import MskSettings
 from bulkheads.cloud.broker_config import BASE_BROKER_CONFIG
 
 
-def msk_secret_name(environment: str, cluster: str) -> str:
-    """MSK only associates secrets whose name starts with ``AmazonMSK_``."""
-    return f"AmazonMSK_bulkheads_{environment}_{cluster}_admin"
+def msk_secret_name(environment: str, cluster: str, username: str) -> str:
+    """The secret of ``username`` on a cluster: MSK only associates secrets whose name
+    starts with ``AmazonMSK_``."""
+    return f"AmazonMSK_bulkheads_{environment}_{cluster}_{username}"
+
+
+def msk_scram_user(
+    name: str,
+    secret_name: str,
+    username: str,
+    password: pulumi.Input[str],
+    cluster_arn: pulumi.Input[str],
+    kms_key_arn: pulumi.Input[str],
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+) -> aws.msk.SingleScramSecretAssociation:
+    """A SCRAM user of an MSK cluster, all three resources named ``name``.
+
+    MSK takes SCRAM logins only from Secrets Manager (not Kafka's SCRAM admin API): a
+    secret named ``AmazonMSK_...``, encrypted with a customer KMS key, holding
+    ``{"username", "password"}`` and associated with the cluster. The secret is deleted
+    without a recovery window, so a replaced user can take its name again at once (the
+    password lives in Pulumi state).
+    """
+    secret = aws.secretsmanager.Secret(
+        name,
+        name=secret_name,
+        kms_key_id=kms_key_arn,
+        recovery_window_in_days=0,
+        tags=dict(tags),
+        opts=opts,
+    )
+    aws.secretsmanager.SecretVersion(
+        name,
+        secret_id=secret.id,
+        secret_string=pulumi.Output.secret(password).apply(
+            lambda value: json.dumps({"username": username, "password": value})
+        ),
+        opts=opts,
+    )
+    return aws.msk.SingleScramSecretAssociation(
+        name, cluster_arn=cluster_arn, secret_arn=secret.arn, opts=opts
+    )
 
 
 def server_properties(config: dict[str, str]) -> str:
@@ -101,25 +142,14 @@ def msk_cluster(
         tags=tags,
         opts=child,
     )
-    secret = aws.secretsmanager.Secret(
+    msk_scram_user(
         f"{name}-admin",
-        name=msk_secret_name(environment, cluster),
-        kms_key_id=kms_key.arn,
-        tags=tags,
-        opts=child,
-    )
-    aws.secretsmanager.SecretVersion(
-        f"{name}-admin",
-        secret_id=secret.id,
-        secret_string=pulumi.Output.secret(admin_password).apply(
-            lambda password: json.dumps({"username": admin_username, "password": password})
-        ),
-        opts=child,
-    )
-    aws.msk.SingleScramSecretAssociation(
-        f"{name}-admin",
-        cluster_arn=msk.arn,
-        secret_arn=secret.arn,
-        opts=child,
+        msk_secret_name(environment, cluster, "admin"),
+        admin_username,
+        admin_password,
+        msk.arn,
+        kms_key.arn,
+        tags,
+        child,
     )
     return msk

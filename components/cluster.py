@@ -11,7 +11,8 @@
 
 Tenancy, owner, classes and environment go into the props, the AWS tags and the
 Kubernetes labels. The outputs are the bootstrap address, the brokers' security group (aws)
-and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider``.
+and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider``; on msk also
+``msk_scram_store``, where the data plane's SCRAM users must live.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from bulkheads.cloud import automq
 from bulkheads.cloud.args import ClusterArgs
 from bulkheads.cloud.tags import boundary_tags
 from components import tokens
-from components.aws_msk import msk_cluster
+from components.access import MskScramStore
+from components.aws_msk import msk_cluster, msk_secret_name
 from components.aws_object_storage import automq_object_storage
 from components.aws_pod_security import pod_security_group_policy
 from components.kafka_provider import KafkaConnection
@@ -104,6 +106,7 @@ class Cluster(pulumi.ComponentResource):
                 if key != "managed-by"
             },
         }
+        self.msk_scram_store: MskScramStore | None = None
         self.security_group_id = (
             pulumi.Output.from_input(wiring.security_group_id)
             if wiring.security_group_id is not None
@@ -156,6 +159,11 @@ class Cluster(pulumi.ComponentResource):
             self.kms_key,
             self.tags,
             self,
+        )
+        self.msk_scram_store = MskScramStore(
+            cluster_arn=self.msk.arn,
+            kms_key_arn=self.kms_key.arn,
+            secret_prefix=msk_secret_name(args.environment, args.cluster, ""),
         )
         return self.msk.bootstrap_brokers_sasl_scram
 

@@ -7,7 +7,8 @@ Children (all parented here; kafka resources inherit ``provider`` through this c
 - ``<name>-grant-<username>``                 AccessGrant per principal's ACL set
 - ``<name>-quota-<entity type>-<entity name>`` Quota per planned quota
 
-Topics named in ``adopt`` (retained by an earlier stack) are imported, not created.
+Topics named in ``adopt`` (retained by an earlier stack) are imported, not created. With an
+``msk_store`` the principals' SCRAM users live in MSK's Secrets Manager store.
 Exposed as dicts keyed by topic name, username and ``(entity_type, entity_name)``.
 """
 
@@ -18,7 +19,7 @@ import pulumi_kafka
 
 from bulkheads.plan.types import ClusterPlan
 from components import tokens
-from components.access import AccessGrant, Principal
+from components.access import AccessGrant, MskScramStore, Principal
 from components.quotas import Quota
 from components.topics import DEFAULT_PROTECTION, Protection, TopicContract
 
@@ -34,6 +35,7 @@ class DataPlane(pulumi.ComponentResource):
         environment: str,
         protection: Protection = DEFAULT_PROTECTION,
         adopt: frozenset[str] = frozenset(),
+        msk_store: MskScramStore | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {tokens.PROP_CLUSTER: plan.cluster, tokens.PROP_ENVIRONMENT: environment}
@@ -53,7 +55,11 @@ class DataPlane(pulumi.ComponentResource):
         }
         self.principals = {
             principal.username: Principal(
-                f"{name}-principal-{principal.username}", principal, environment, opts=child
+                f"{name}-principal-{principal.username}",
+                principal,
+                environment,
+                msk_store=msk_store,
+                opts=child,
             )
             for principal in plan.principals
         }

@@ -124,6 +124,7 @@ class Platform(pulumi.ComponentResource):
             args.plan.environment,
             args.protection,
             adopt=args.adopt_topics.get(cluster, frozenset()),
+            msk_store=resource.msk_scram_store,
             opts=pulumi.ResourceOptions(parent=resource),
         )
 

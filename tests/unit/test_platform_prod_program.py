@@ -96,7 +96,13 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     expected[tokens.TOPIC_CONTRACT] += sum(len(c.topics) for c in clusters)
     expected[tokens.KAFKA_TOPIC] += sum(len(c.topics) for c in clusters)
     expected[tokens.PRINCIPAL] += sum(len(c.principals) for c in clusters)
-    expected[tokens.KAFKA_SCRAM_CREDENTIAL] += sum(len(c.principals) for c in clusters)
+    # MSK reads SCRAM users only from Secrets Manager: secret, version and association each
+    on_msk = sum(
+        len(c.principals) for c in clusters if prod.clusters[c.cluster].deploy.kind == "msk"
+    )
+    expected[tokens.KAFKA_SCRAM_CREDENTIAL] += sum(len(c.principals) for c in clusters) - on_msk
+    for kind in (tokens.AWS_SECRET, tokens.AWS_SECRET_VERSION, tokens.AWS_MSK_SCRAM_ASSOCIATION):
+        expected[kind] += on_msk
     expected[tokens.ACCESS_GRANT] += sum(len(c.grants) for c in clusters)
     expected[tokens.KAFKA_ACL] += sum(len(g.bindings) for c in clusters for g in c.grants)
     expected[tokens.QUOTA] += sum(len(c.quotas) for c in clusters)
@@ -121,7 +127,8 @@ def test_every_prod_resource_is_accounted_for_by_type(
     plan = plan_platform(prod, ROOT)
     assert Counter(program.counts()) == expected_counts(prod, plan)
     # the figures a reviewer sees in a prod preview, pinned
-    assert [program.counts()[t] for t in KAFKA_TYPES] == [76, 48, 322, 50]
+    assert [program.counts()[t] for t in KAFKA_TYPES] == [76, 13, 322, 50]
+    assert program.counts()[tokens.AWS_MSK_SCRAM_ASSOCIATION] == 35 + 2  # + the two admins
 
 
 def test_kafka_resources_go_through_their_clusters_provider(program: CloudHarness) -> None:
@@ -208,6 +215,28 @@ def test_every_pool_wears_its_own_security_group(program: CloudHarness, prod: Pl
         )
         for pool in prod.pools
     }
+
+
+def test_msk_principals_are_secrets_manager_users_of_their_cluster(
+    program: CloudHarness,
+) -> None:
+    prefix = "prod-cluster-delivery-data-principal-pipeline.payments-snowflake-scram"
+    secret = program.one(tokens.AWS_SECRET, prefix).inputs
+    assert secret["name"] == "AmazonMSK_bulkheads_prod_delivery_pipeline.payments-snowflake"
+    # the mocks' ARNs are arn:aws:mock:::<type>/<name>
+    assert secret["kmsKeyId"] == f"arn:aws:mock:::{tokens.AWS_KMS_KEY}/prod-cluster-delivery-key"
+    assert secret["tags"]["owner"] == "analytics" and secret["tags"]["cluster"] == "delivery"
+    version = program.one(tokens.AWS_SECRET_VERSION, prefix).inputs
+    assert version["secretId"] == f"{prefix}-id"
+    association = program.one(tokens.AWS_MSK_SCRAM_ASSOCIATION, prefix).inputs
+    assert association["clusterArn"] == (
+        f"arn:aws:mock:::{tokens.AWS_MSK_CLUSTER}/prod-cluster-delivery-msk"
+    )
+    assert association["secretArn"] == f"arn:aws:mock:::{tokens.AWS_SECRET}/{prefix}"
+    # Strimzi clusters keep Kafka's own SCRAM users
+    assert not [
+        r.name for r in program.of_type(tokens.KAFKA_SCRAM_CREDENTIAL) if "-delivery-" in r.name
+    ]
 
 
 def test_strimzi_clusters_are_trusted_through_their_ca(program: CloudHarness) -> None:
