@@ -276,7 +276,8 @@ def test_strimzi_without_its_ca_key_stops_the_program(
         build_platform(prod, pulumi.Config("bulkheads"))
 
 
-def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> None:
+def build_dev_program(harness: CloudHarness) -> PlatformSpec:
+    """Run the ``dev`` stack's whole program under ``harness``; return its spec."""
     dev = load_platform(ROOT / "stacks" / "Pulumi.dev.yaml")
     secrets = {
         ref: f"secret-{ref}" for p in dev.pipelines.values() for ref in p.connector.secrets.values()
@@ -290,6 +291,11 @@ def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> Non
         ["bulkheads:secrets", "bulkheads:clusterCaKeys"],
     )
     harness.run(lambda: build_platform(dev, pulumi.Config("bulkheads")))
+    return dev
+
+
+def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> None:
+    dev = build_dev_program(harness)
     clusters = plan_platform(dev, ROOT).clusters.values()
     counts = harness.counts()
     assert counts[tokens.KAFKA_TOPIC] == sum(len(c.topics) for c in clusters)
