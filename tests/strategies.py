@@ -4,7 +4,8 @@
 - ``platform_specs()``: the validated ``PlatformSpec`` of such a mapping.
 
 Generated platforms are either local (one network, local deploys on distinct ports, local
-runtimes, replication factor 1) or aws (Strimzi/MSK, AutoMQ with storage). Pools exist only
+runtimes, replication factor 1) or aws (Strimzi/MSK, AutoMQ with storage, pools with egress
+endpoints, clients with their cidrs); clusters have up to two direct clients. Pools exist only
 for classes their cluster serves; sources write new ``raw.`` topics; sinks read topics on
 their cluster; replays run on replay pools, read and write new ``derived.``/``delivery.``
 topics; mirrors copy topics present on another cluster and not yet on theirs.
@@ -46,6 +47,8 @@ def _platform(draw: st.DrawFn, max_pipelines: int) -> dict[str, Any]:
         next(names): _cluster(draw, local, owners, index)
         for index in range(draw(st.integers(1, 1 if local else 3)))
     }
+    for index, cluster in enumerate(clusters.values()):
+        cluster["clients"] = _clients(draw, local, owners, cluster["serves"], index)
     pools: dict[str, dict[str, Any]] = {}
     port = 18083
     for cluster_name, cluster in clusters.items():
@@ -54,6 +57,10 @@ def _platform(draw: st.DrawFn, max_pipelines: int) -> dict[str, Any]:
                 runtime: dict[str, Any] = {
                     "kind": "kubernetes",
                     "replicas": draw(st.integers(1, 4)),
+                    "egress": [
+                        {"description": f"endpoint {i}", "cidr": f"10.60.{i}.0/24", "port": 443}
+                        for i in range(draw(st.integers(0, 2)))
+                    ],
                 }
                 if local:
                     runtime, port = {"kind": "local", "rest_port": port}, port + 1
@@ -102,6 +109,24 @@ def _cluster(draw: st.DrawFn, local: bool, owners: list[str], index: int) -> dic
     else:
         cluster["deploy"] = {"kind": draw(st.sampled_from(["strimzi", "msk"])), "brokers": 3}
     return cluster
+
+
+def _clients(
+    draw: st.DrawFn, local: bool, owners: list[str], serves: list[str], index: int
+) -> dict[str, dict[str, Any]]:
+    """0-2 direct clients of a cluster: a class it serves, a cidr on aws, maybe a quota."""
+    clients: dict[str, dict[str, Any]] = {}
+    for number in range(draw(st.integers(0, 2))):
+        client: dict[str, Any] = {
+            "owner": draw(st.sampled_from(owners)),
+            "class": draw(st.sampled_from(serves)),
+        }
+        if not local:
+            client["cidr"] = f"10.{70 + index}.{number}.0/24"
+        if draw(st.booleans()):
+            client["quota"] = {"consumer_byte_rate": "1MiB"}
+        clients[f"client-{number}"] = client
+    return clients
 
 
 def _pipelines(

@@ -104,14 +104,23 @@ def test_internal_topics_and_worker_groups_are_never_shared(spec: PlatformSpec) 
 
 @PROPERTY_SETTINGS
 @given(platform_specs())
-def test_every_principal_has_a_quota_and_no_other_quota_exists(spec: PlatformSpec) -> None:
+def test_every_principal_and_client_has_a_quota_and_no_other_quota_exists(
+    spec: PlatformSpec,
+) -> None:
     for cluster, plan in _plans(spec).items():
-        principals = {p.username: p for p in plan.principals}
-        quotas = {q.entity_name: q for q in plan.quotas}
-        assert set(quotas) == set(principals)
-        for name, quota in quotas.items():
-            assert quota.entity_type == "user" and quota.cluster == cluster
-            assert quota.workload_class == principals[name].workload_class
+        principals = {p.username: p.workload_class for p in plan.principals}
+        clients = {
+            c.client_id or name: c.workload_class
+            for name, c in spec.clusters[cluster].clients.items()
+        }
+        users = {q.entity_name: q for q in plan.quotas if q.entity_type == "user"}
+        client_ids = {q.entity_name: q for q in plan.quotas if q.entity_type == "client-id"}
+        assert len(users) + len(client_ids) == len(plan.quotas)
+        assert set(users) == set(principals) and set(client_ids) == set(clients)
+        for name, quota in [*users.items(), *client_ids.items()]:
+            assert quota.cluster == cluster
+            expected = principals if quota.entity_type == "user" else clients
+            assert quota.workload_class == expected[name]
             bounds = spec.classes.get(quota.workload_class).quota
             assert 0 < quota.config["producer_byte_rate"] <= bounds.producer_byte_rate
             assert 0 < quota.config["consumer_byte_rate"] <= bounds.consumer_byte_rate
