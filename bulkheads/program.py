@@ -50,6 +50,7 @@ def cloud_settings(config: pulumi.Config) -> CloudSettings:
         irsa=irsa,
         automq_image=config.get("automqImage"),
         cluster_ca_certs=config.get_object("clusterCaCerts") or {},
+        deploy_role=config.get("deployRoleName"),
     )
 
 

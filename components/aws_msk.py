@@ -1,18 +1,23 @@
-"""Classic Kafka on Amazon MSK: private subnets, SCRAM over TLS only, encrypted at rest.
+"""Classic Kafka on Amazon MSK: private subnets, SCRAM and IAM over TLS only, encrypted at
+rest.
 
 Creates the broker log group, an MSK configuration (no topic auto-creation, deny when no
-ACL), the cluster (client-broker and in-cluster TLS, SCRAM on, unauthenticated off, public
-access off, data encrypted with the cluster's KMS key, broker logs to CloudWatch) and the
-admin's SCRAM user (``msk_scram_user``: the way every MSK principal is made).
+ACL), the cluster (client-broker and in-cluster TLS, SCRAM and IAM on, unauthenticated off,
+public access off, data encrypted with the cluster's KMS key, broker logs to CloudWatch)
+and the IAM policy of its administrator.
 
-MSK does not take ``super.users``: the admin's first ACLs must be granted once before the
-data plane can manage the rest (README, "Configuring a stack").
+Pools and pipelines log in with SCRAM users (``msk_scram_user``). MSK takes no
+``super.users`` and nothing is allowed without an ACL, so a SCRAM admin could never grant
+itself its first ACLs; the platform's own Kafka provider logs in with IAM instead, which
+MSK authorizes by IAM policy: ``admin_policy``, attached to ``settings.deploy_role`` (the
+role that runs ``pulumi up``) when one is given.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -71,20 +76,38 @@ def server_properties(config: dict[str, str]) -> str:
     return "\n".join(f"{key}={value}" for key, value in sorted(config.items()))
 
 
+def admin_resources(cluster_arn: str) -> list[str]:
+    """The ARNs an MSK administrator acts on: the cluster and all of its topics, groups
+    and transactional ids (``arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>``)."""
+    prefix, _, rest = cluster_arn.partition(":cluster/")
+    return [cluster_arn] + [
+        f"{prefix}:{kind}/{rest}/*" for kind in ("topic", "group", "transactional-id")
+    ]
+
+
+@dataclass(frozen=True)
+class MskParts:
+    """An MSK cluster, its admin policy and, with a deploy role, that policy's attachment
+    (``admin_access``: what the cluster's Kafka provider must wait for)."""
+
+    cluster: aws.msk.Cluster
+    admin_policy: aws.iam.Policy
+    admin_access: tuple[pulumi.Resource, ...]
+
+
 def msk_cluster(
     name: str,
     cluster: str,
     environment: str,
     settings: MskSettings,
-    admin_username: str,
-    admin_password: pulumi.Input[str],
     subnet_ids: pulumi.Input[list[str]],
     security_group_id: pulumi.Input[str],
     kms_key: aws.kms.Key,
     tags: dict[str, str],
     parent: pulumi.Resource,
-) -> aws.msk.Cluster:
-    """Create the MSK cluster and its admin SCRAM secret; return the cluster."""
+) -> MskParts:
+    """Create the MSK cluster and its administrator's IAM policy (attached to the deploy
+    role, if any)."""
     child = pulumi.ResourceOptions(parent=parent)
     log_group = aws.cloudwatch.LogGroup(
         f"{name}-broker-logs",
@@ -120,7 +143,7 @@ def msk_cluster(
             ),
         ),
         client_authentication=aws.msk.ClusterClientAuthenticationArgs(
-            sasl=aws.msk.ClusterClientAuthenticationSaslArgs(scram=True, iam=False),
+            sasl=aws.msk.ClusterClientAuthenticationSaslArgs(scram=True, iam=True),
             unauthenticated=False,
         ),
         encryption_info=aws.msk.ClusterEncryptionInfoArgs(
@@ -142,14 +165,34 @@ def msk_cluster(
         tags=tags,
         opts=child,
     )
-    msk_scram_user(
+    admin_policy = aws.iam.Policy(
         f"{name}-admin",
-        msk_secret_name(environment, cluster, "admin"),
-        admin_username,
-        admin_password,
-        msk.arn,
-        kms_key.arn,
-        tags,
-        child,
+        description=f"bulkheads {environment} {cluster}: administer the MSK cluster over IAM",
+        policy=msk.arn.apply(
+            lambda arn: json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["kafka-cluster:*"],
+                            "Resource": admin_resources(arn),
+                        }
+                    ],
+                }
+            )
+        ),
+        tags=tags,
+        opts=child,
     )
-    return msk
+    access: tuple[pulumi.Resource, ...] = ()
+    if settings.deploy_role:
+        access = (
+            aws.iam.RolePolicyAttachment(
+                f"{name}-admin",
+                role=settings.deploy_role,
+                policy_arn=admin_policy.arn,
+                opts=child,
+            ),
+        )
+    return MskParts(cluster=msk, admin_policy=admin_policy, admin_access=access)

@@ -11,8 +11,10 @@
 
 Tenancy, owner, classes and environment go into the props, the AWS tags and the
 Kubernetes labels. The outputs are the bootstrap address, the brokers' security group (aws)
-and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider``; on msk also
-``msk_scram_store``, where the data plane's SCRAM users must live.
+and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider`` (on msk an IAM
+login, allowed by ``admin_policy``; a provider waits for ``admin_access``, its attachment
+to the deploy role); on msk also ``msk_scram_store``, where the data plane's SCRAM users
+must live.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from components.access import MskScramStore
 from components.aws_msk import msk_cluster, msk_secret_name
 from components.aws_object_storage import automq_object_storage
 from components.aws_pod_security import pod_security_group_policy
-from components.kafka_provider import KafkaConnection
+from components.kafka_provider import AWS_IAM, KafkaConnection
 from components.strimzi import (
     bootstrap_address,
     kafka_pods,
@@ -46,14 +48,15 @@ LABEL_PREFIX = "bulkheads.io"
 class ClusterWiring:
     """What a cluster takes from other resources.
 
-    ``admin_password`` (a secret) for every deploy; ``subnet_ids`` and
+    ``admin_password`` (a secret) for the SCRAM admin of strimzi and local deploys (msk's
+    provider logs in with IAM instead); ``subnet_ids`` and
     ``security_group_id`` (the Network's brokers group) for msk; ``kubernetes`` for
     strimzi (None: the default provider), where a ``security_group_id`` goes on the
     broker pods through an EKS SecurityGroupPolicy and ``ca_key`` (a secret, required) is
     the private key of ``StrimziSettings.ca_cert``.
     """
 
-    admin_password: pulumi.Input[str]
+    admin_password: pulumi.Input[str] | None = None
     subnet_ids: pulumi.Input[list[str]] | None = None
     security_group_id: pulumi.Input[str] | None = None
     kubernetes: k8s.Provider | None = None
@@ -107,6 +110,7 @@ class Cluster(pulumi.ComponentResource):
             },
         }
         self.msk_scram_store: MskScramStore | None = None
+        self.admin_access: tuple[pulumi.Resource, ...] = ()
         self.security_group_id = (
             pulumi.Output.from_input(wiring.security_group_id)
             if wiring.security_group_id is not None
@@ -119,16 +123,29 @@ class Cluster(pulumi.ComponentResource):
         else:
             bootstrap = self._build_strimzi(name, args, wiring)
         self.bootstrap_servers = pulumi.Output.from_input(bootstrap)
-        self.connection = KafkaConnection(
-            bootstrap_servers=self.bootstrap_servers.apply(lambda servers: servers.split(",")),
-            sasl_username=args.admin_username,
-            sasl_password=pulumi.Output.secret(wiring.admin_password),
-            tls_enabled=args.deploy != "local",
-            ca_cert=args.strimzi.ca_cert if args.deploy == "strimzi" else None,
-        )
+        if args.deploy == "msk":
+            self.connection = KafkaConnection(
+                bootstrap_servers=self.msk.bootstrap_brokers_sasl_iam.apply(
+                    lambda servers: servers.split(",")
+                ),
+                sasl_mechanism=AWS_IAM,
+                aws_region=args.msk.region,
+            )
+        else:
+            if wiring.admin_password is None:
+                raise ValueError(f"cluster {args.cluster!r}: {args.deploy} needs admin_password")
+            self.connection = KafkaConnection(
+                bootstrap_servers=self.bootstrap_servers.apply(lambda s: s.split(",")),
+                sasl_username=args.admin_username,
+                sasl_password=pulumi.Output.secret(wiring.admin_password),
+                tls_enabled=args.deploy != "local",
+                ca_cert=args.strimzi.ca_cert if args.deploy == "strimzi" else None,
+            )
         outputs: dict[str, object] = {"bootstrap_servers": self.bootstrap_servers}
         if self.security_group_id is not None:
             outputs["security_group_id"] = self.security_group_id
+        if args.deploy == "msk":
+            outputs["admin_policy_arn"] = self.admin_policy.arn
         self.register_outputs(outputs)
 
     def _kms_key(self, name: str, args: ClusterArgs) -> aws.kms.Key:
@@ -147,19 +164,19 @@ class Cluster(pulumi.ComponentResource):
                 f"cluster {args.cluster!r}: msk needs subnet_ids and security_group_id"
             )
         self.kms_key = self._kms_key(name, args)
-        self.msk = msk_cluster(
+        parts = msk_cluster(
             name,
             args.cluster,
             args.environment,
             args.msk,
-            args.admin_username,
-            wiring.admin_password,
             wiring.subnet_ids,
             wiring.security_group_id,
             self.kms_key,
             self.tags,
             self,
         )
+        self.msk, self.admin_policy = parts.cluster, parts.admin_policy
+        self.admin_access = parts.admin_access
         self.msk_scram_store = MskScramStore(
             cluster_arn=self.msk.arn,
             kms_key_arn=self.kms_key.arn,
@@ -171,6 +188,8 @@ class Cluster(pulumi.ComponentResource):
         settings = args.strimzi
         if wiring.ca_key is None:
             raise ValueError(f"cluster {args.cluster!r}: strimzi needs the ca_key of its ca_cert")
+        if wiring.admin_password is None:
+            raise ValueError(f"cluster {args.cluster!r}: strimzi needs admin_password")
         kafka_config: dict[str, str] = {}
         broker_role_arn: pulumi.Output[str] | None = None
         if args.engine == "automq":

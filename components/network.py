@@ -206,13 +206,15 @@ class Network(pulumi.ComponentResource):
                 source=self.worker_security_groups[worker.pool],
             )
         for index, client in enumerate(broker.clients):
-            self._ingress(
-                f"{prefix}-from-client-{index}",
-                group,
-                broker.port,
-                f"Kafka clients: {client.description}",
-                cidr=client.cidr,
-            )
+            for port in (broker.port, *broker.client_ports):
+                suffix = "" if port == broker.port else f"-{port}"
+                self._ingress(
+                    f"{prefix}-from-client-{index}{suffix}",
+                    group,
+                    port,
+                    f"Kafka clients: {client.description}",
+                    cidr=client.cidr,
+                )
         self._ingress(
             f"{prefix}-from-self", group, ALL_TCP, "brokers and controllers", source=group
         )

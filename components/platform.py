@@ -95,7 +95,7 @@ class Platform(pulumi.ComponentResource):
     ) -> None:
         component = f"{name}-cluster-{cluster}"
         password = args.admin_passwords.get(cluster)
-        if password is None:
+        if password is None and cluster_args.deploy != "msk":  # MSK's admin logs in with IAM
             password = GeneratedPassword(
                 f"{component}-admin-password", opts=pulumi.ResourceOptions(parent=self)
             ).result
@@ -114,7 +114,9 @@ class Platform(pulumi.ComponentResource):
             component, cluster_args, wiring, opts=pulumi.ResourceOptions(parent=self)
         )
         provider = kafka_provider(
-            f"{component}-kafka", resource.connection, opts=pulumi.ResourceOptions(parent=resource)
+            f"{component}-kafka",
+            resource.connection,
+            opts=pulumi.ResourceOptions(parent=resource, depends_on=list(resource.admin_access)),
         )
         self.clusters[cluster] = resource
         self.data_planes[cluster] = DataPlane(

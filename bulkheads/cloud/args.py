@@ -17,6 +17,8 @@ NetworkKind = Literal["aws", "local"]
 
 # The SASL_SSL (SCRAM-SHA-512 over TLS) listener port: MSK's fixed port, reused on Strimzi.
 SCRAM_TLS_PORT = 9096
+# MSK's IAM listener (SASL_SSL with AWS_MSK_IAM), which the platform's own provider uses.
+MSK_IAM_PORT = 9098
 # Connect workers talk to each other over their REST listener.
 CONNECT_REST_PORT = 8083
 HTTPS_PORT = 443
@@ -38,9 +40,10 @@ class Endpoint:
 class BrokerBoundary:
     """The brokers of one cluster: who owns them and which CIDRs may connect as clients.
 
-    Worker pools reach brokers through their own boundary (``WorkerBoundary.cluster``);
-    ``clients`` lists any other declared client networks. ``port`` defaults to
-    ``SCRAM_TLS_PORT``.
+    Worker pools reach brokers through their own boundary (``WorkerBoundary.cluster``) on
+    ``port`` (default ``SCRAM_TLS_PORT``); ``clients`` lists any other declared client
+    networks, admitted on ``port`` and ``client_ports`` (default none; on MSK its IAM
+    port, so a declared deploy runner can log in with IAM).
     """
 
     cluster: str
@@ -48,6 +51,7 @@ class BrokerBoundary:
     workload_class: str
     clients: tuple[Endpoint, ...] = ()
     port: int = SCRAM_TLS_PORT
+    client_ports: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,9 +113,13 @@ class StrimziSettings:
 class MskSettings:
     """An MSK cluster: ``brokers`` (default 3, a multiple of the subnet count) of
     ``instance_type`` (default kafka.m7g.large) with ``volume_size_gib`` (default 1000) of
-    EBS, Kafka ``kafka_version`` (default 3.9.x), logs kept ``log_retention_days`` (365).
+    EBS, Kafka ``kafka_version`` (default 3.9.x), logs kept ``log_retention_days`` (365),
+    in ``region`` (required to deploy: the provider signs its IAM login for it);
+    ``deploy_role`` (IAM role name, default none) gets the cluster's admin policy attached.
     """
 
+    region: str = ""
+    deploy_role: str | None = None
     brokers: int = 3
     instance_type: str = "kafka.m7g.large"
     kafka_version: str = "3.9.x"
@@ -180,6 +188,8 @@ class ClusterArgs:
                 f"{where}: deploy strimzi needs strimzi.ca_cert, the PEM certificate of the "
                 "cluster CA that the provider and the workers trust"
             )
+        if self.deploy == "msk" and not self.msk.region:
+            raise ValueError(f"{where}: deploy msk needs msk.region")
         if self.deploy == "local" and not self.local_bootstrap:
             raise ValueError(f"{where}: deploy local needs local_bootstrap (host:port)")
 

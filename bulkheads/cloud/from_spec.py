@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bulkheads.cloud.args import (
+    MSK_IAM_PORT,
     SCRAM_TLS_PORT,
     BrokerBoundary,
     ClusterArgs,
@@ -36,12 +37,14 @@ PLATFORM_OWNER = "platform"
 
 @dataclass(frozen=True)
 class CloudSettings:
-    """What the spec leaves to stack config: ``irsa`` and ``automq_image`` (AutoMQ only)
-    and ``cluster_ca_certs``, the PEM CA certificate of each Strimzi cluster (by name)."""
+    """What the spec leaves to stack config: ``irsa`` and ``automq_image`` (AutoMQ only),
+    ``cluster_ca_certs``, the PEM CA certificate of each Strimzi cluster (by name), and
+    ``deploy_role``, the IAM role running ``pulumi up`` (MSK admin policies attach to it)."""
 
     irsa: IrsaSettings | None = None
     automq_image: str | None = None
     cluster_ca_certs: Mapping[str, str] = field(default_factory=dict)
+    deploy_role: str | None = None
 
 
 def network_args(spec: PlatformSpec, owner: str = PLATFORM_OWNER) -> NetworkArgs:
@@ -55,6 +58,7 @@ def network_args(spec: PlatformSpec, owner: str = PLATFORM_OWNER) -> NetworkArgs
             cluster=name,
             owner=c.owner,
             workload_class=".".join(c.serves),
+            client_ports=(MSK_IAM_PORT,) if isinstance(c.deploy, MskDeploy) else (),
             clients=tuple(
                 Endpoint(
                     cidr=str(client.cidr),
@@ -109,6 +113,8 @@ def cluster_args(spec: PlatformSpec, name: str, settings: CloudSettings) -> Clus
                 f"{zones} zones; MSK needs a multiple of network.zones"
             )
         msk = MskSettings(
+            region=network.region if network else "",
+            deploy_role=settings.deploy_role,
             brokers=deploy.brokers,
             instance_type=deploy.instance_type,
             kafka_version=deploy.kafka_version,

@@ -38,6 +38,7 @@ class Registered:
     protect: bool = False
     retain_on_delete: bool = False
     additional_secret_outputs: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
 
     @property
     def parent_type(self) -> str:
@@ -60,7 +61,9 @@ def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
     elif args.typ == tokens.AWS_VPC_ENDPOINT:
         outputs["prefix_list_id"] = f"pl-{name}"
     elif args.typ == tokens.AWS_MSK_CLUSTER:
+        outputs["arn"] = f"arn:aws:kafka:eu-west-1:111111111111:cluster/{name}/uuid-1"
         outputs["bootstrap_brokers_sasl_scram"] = f"b-1.{name}:9096,b-2.{name}:9096"
+        outputs["bootstrap_brokers_sasl_iam"] = f"b-1.{name}:9098,b-2.{name}:9098"
     elif args.typ == tokens.AWS_MSK_CONFIGURATION:
         outputs["latest_revision"] = 1
     elif args.typ.endswith(":GeneratedPassword"):
@@ -107,6 +110,7 @@ class _RecordingMonitor(MockMonitor):
                     protect=request.protect,
                     retain_on_delete=request.retainOnDelete,
                     additional_secret_outputs=list(request.additionalSecretOutputs),
+                    dependencies=list(request.dependencies),
                 )
             )
         return response

@@ -49,7 +49,7 @@ MSK = ClusterArgs(
     deploy="msk",
     serves=("derived", "replay"),
     owner="platform",
-    msk=MskSettings(brokers=3, instance_type="kafka.m7g.xlarge"),
+    msk=MskSettings(region="eu-west-1", brokers=3, instance_type="kafka.m7g.xlarge"),
 )
 STRIMZI = ClusterArgs(
     cluster="sandbox",
@@ -112,7 +112,9 @@ def build(harness: CloudHarness, name: str, args: ClusterArgs, **wiring: Any) ->
                 "kubernetes", kubernetes_provider("k8s", KubernetesTarget(render_dir="/tmp/r"))
             )
             wiring.setdefault("ca_key", CA_KEY)
-        cluster = Cluster(name, args, ClusterWiring(admin_password=PASSWORD, **wiring))
+        # MSK's provider logs in with IAM: no admin password
+        password = None if args.deploy == "msk" else PASSWORD
+        cluster = Cluster(name, args, ClusterWiring(admin_password=password, **wiring))
         connection = cluster.connection
         return pulumi.Output.all(
             harness.capture("bootstrap", cluster.bootstrap_servers),
@@ -127,6 +129,8 @@ def build(harness: CloudHarness, name: str, args: ClusterArgs, **wiring: Any) ->
             harness.capture("tls", connection.tls_enabled),
             harness.capture("ca_cert", connection.ca_cert or ""),
             harness.capture("username", connection.sasl_username),
+            harness.capture("mechanism", connection.sasl_mechanism),
+            harness.capture("aws_region", connection.aws_region),
         )
 
     harness.run(program)
@@ -427,9 +431,7 @@ def test_msk_resource_count_per_type(msk: CloudHarness) -> None:
         tokens.AWS_LOG_GROUP: 1,
         tokens.AWS_MSK_CONFIGURATION: 1,
         tokens.AWS_MSK_CLUSTER: 1,
-        tokens.AWS_SECRET: 1,
-        tokens.AWS_SECRET_VERSION: 1,
-        tokens.AWS_MSK_SCRAM_ASSOCIATION: 1,
+        tokens.AWS_IAM_POLICY: 1,
     }
     assert_children_of(msk, "delivery")
 
@@ -443,7 +445,7 @@ def test_msk_cluster_is_private_scram_tls_encrypted_and_logged(msk: CloudHarness
     assert nodes["instanceType"] == "kafka.m7g.xlarge"
     assert nodes["connectivityInfo"] == {"publicAccess": {"type": "DISABLED"}}
     assert cluster["clientAuthentication"] == {
-        "sasl": {"scram": True, "iam": False},
+        "sasl": {"scram": True, "iam": True},
         "unauthenticated": False,
     }
     assert cluster["encryptionInfo"] == {
@@ -463,30 +465,33 @@ def test_msk_cluster_is_private_scram_tls_encrypted_and_logged(msk: CloudHarness
     assert cluster["tags"]["class"] == "derived.replay"
 
 
-def test_msk_admin_secret_is_associated(msk: CloudHarness) -> None:
-    secret = msk.one(tokens.AWS_SECRET, "delivery-admin").inputs
-    assert secret["name"].startswith("AmazonMSK_")
-    assert secret["kmsKeyId"] == f"arn:aws:mock:::{tokens.AWS_KMS_KEY}/delivery-key"
-    version = msk.one(tokens.AWS_SECRET_VERSION, "delivery-admin").inputs
-    assert version["secretId"] == "delivery-admin-id"
-    assert is_secret(version["secretString"])
-    assert json.loads(unsecret(version["secretString"])) == {
-        "username": "bulkheads-admin",
-        "password": PASSWORD,
-    }
-    association = msk.one(tokens.AWS_MSK_SCRAM_ASSOCIATION, "delivery-admin").inputs
-    assert association == {
-        "clusterArn": f"arn:aws:mock:::{tokens.AWS_MSK_CLUSTER}/delivery-msk",
-        "secretArn": f"arn:aws:mock:::{tokens.AWS_SECRET}/delivery-admin",
-    }
+def test_msk_admin_logs_in_with_iam_under_its_policy(msk: CloudHarness) -> None:
+    assert msk.captured["connection_bootstrap"] == [
+        "b-1.delivery-msk:9098",
+        "b-2.delivery-msk:9098",
+    ]
+    assert msk.captured["mechanism"] == "aws-iam"
+    assert msk.captured["aws_region"] == "eu-west-1"
+    assert msk.captured["username"] is None and msk.captured["password"] is None
+    policy = json.loads(msk.one(tokens.AWS_IAM_POLICY, "delivery-admin").inputs["policy"])
+    arn = "arn:aws:kafka:eu-west-1:111111111111"
+    assert policy["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Action": ["kafka-cluster:*"],
+            "Resource": [
+                f"{arn}:cluster/delivery-msk/uuid-1",
+                f"{arn}:topic/delivery-msk/uuid-1/*",
+                f"{arn}:group/delivery-msk/uuid-1/*",
+                f"{arn}:transactional-id/delivery-msk/uuid-1/*",
+            ],
+        }
+    ]
 
 
 def test_msk_outputs(msk: CloudHarness) -> None:
+    # pools and pipelines log in with SCRAM on 9096; the provider with IAM (above)
     assert msk.captured["bootstrap"] == "b-1.delivery-msk:9096,b-2.delivery-msk:9096"
-    assert msk.captured["connection_bootstrap"] == [
-        "b-1.delivery-msk:9096",
-        "b-2.delivery-msk:9096",
-    ]
     assert msk.captured["security_group"] == "sg-delivery"
     assert msk.captured["tls"] is True
 
@@ -519,6 +524,10 @@ def test_local_cluster_records_the_bootstrap_only(harness: CloudHarness) -> None
         ({"deploy": "local"}, "deploy local needs local_bootstrap"),
         ({"strimzi": StrimziSettings()}, "deploy strimzi needs strimzi.ca_cert"),
         ({"strimzi": StrimziSettings(ca_cert="MIIB")}, "deploy strimzi needs strimzi.ca_cert"),
+        (
+            {"engine": "kafka", "deploy": "msk", "storage": None, "irsa": None},
+            "deploy msk needs msk.region",
+        ),
     ],
 )
 def test_impossible_variants_are_refused(changes: dict[str, Any], message: str) -> None:

@@ -46,9 +46,9 @@ EXPECTED_COUNTS = {
     tokens.AWS_VPC_ENDPOINT: 5,
     # endpoints + one broker group per cluster + one per pool
     tokens.AWS_SECURITY_GROUP: 1 + CLUSTERS + POOLS,
-    # brokers: one per pool and client + self; workers: self (Connect REST); endpoints: one
-    # per boundary
-    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + CLIENTS + CLUSTERS)
+    # brokers: one per pool, two per client (MSK: SCRAM and IAM) + self; workers: self
+    # (Connect REST); endpoints: one per boundary
+    tokens.AWS_SECURITY_GROUP_INGRESS_RULE: (POOLS + 2 * CLIENTS + CLUSTERS)
     + POOLS
     + (CLUSTERS + POOLS),
     # brokers: self, endpoints, S3; workers: brokers, self, endpoints, S3, declared endpoints
@@ -68,9 +68,7 @@ EXPECTED_COUNTS = {
     tokens.STRIMZI_KAFKA_USER: STRIMZI,
     tokens.AWS_MSK_CONFIGURATION: 2,
     tokens.AWS_MSK_CLUSTER: 2,
-    tokens.AWS_SECRET: 2,
-    tokens.AWS_SECRET_VERSION: 2,
-    tokens.AWS_MSK_SCRAM_ASSOCIATION: 2,
+    tokens.AWS_IAM_POLICY: 2,  # the MSK clusters' admin policies
 }
 
 
@@ -123,9 +121,12 @@ def test_prod_brokers_admit_declared_clients_only_from_their_network(
         for name in program.names(tokens.AWS_SECURITY_GROUP_INGRESS_RULE)
         if name.startswith("prod-brokers-delivery-from-client-")
     }
+    # SCRAM for applications, IAM for a declared deploy runner (MSK)
     assert {(r["cidrIpv4"], r["fromPort"], r["toPort"]) for r in rules.values()} == {
         ("10.70.0.0/16", 9096, 9096),
+        ("10.70.0.0/16", 9098, 9098),
         ("10.71.4.0/24", 9096, 9096),
+        ("10.71.4.0/24", 9098, 9098),
     }
     assert {r["securityGroupId"] for r in rules.values()} == {"prod-brokers-delivery-id"}
     assert {r["description"] for r in rules.values()} == {

@@ -78,6 +78,7 @@ def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
         "bulkheads:renderYamlToDirectory": "rendered",
         "bulkheads:secrets": json.dumps(secrets),
         **cluster_ca_config("ingest", "payments"),
+        "bulkheads:deployRoleName": "platform-deployer",
     }
     pulumi.runtime.set_all_config(config, ["bulkheads:secrets", "bulkheads:clusterCaKeys"])
     harness.run(lambda: build_platform(prod, pulumi.Config("bulkheads")))
@@ -90,7 +91,9 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     expected[tokens.PLATFORM] += 1
     expected[tokens.DATA_PLANE] += len(plan.clusters)
     expected[tokens.KAFKA_PROVIDER] += len(plan.clusters)
-    expected["pulumi-python:dynamic/bulkheads:GeneratedPassword"] += len(plan.clusters) + sum(
+    # an admin password per SCRAM-admin cluster (MSK's admin is IAM), one per principal
+    scram_admins = sum(c.deploy.kind != "msk" for c in prod.clusters.values())
+    expected["pulumi-python:dynamic/bulkheads:GeneratedPassword"] += scram_admins + sum(
         len(c.principals) for c in clusters
     )
     expected[tokens.TOPIC_CONTRACT] += sum(len(c.topics) for c in clusters)
@@ -103,6 +106,10 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     expected[tokens.KAFKA_SCRAM_CREDENTIAL] += sum(len(c.principals) for c in clusters) - on_msk
     for kind in (tokens.AWS_SECRET, tokens.AWS_SECRET_VERSION, tokens.AWS_MSK_SCRAM_ASSOCIATION):
         expected[kind] += on_msk
+    # the deploy role gets each MSK cluster's admin policy
+    expected[tokens.AWS_IAM_ROLE_POLICY_ATTACHMENT] += sum(
+        c.deploy.kind == "msk" for c in prod.clusters.values()
+    )
     expected[tokens.ACCESS_GRANT] += sum(len(c.grants) for c in clusters)
     expected[tokens.KAFKA_ACL] += sum(len(g.bindings) for c in clusters for g in c.grants)
     expected[tokens.QUOTA] += sum(len(c.quotas) for c in clusters)
@@ -128,7 +135,7 @@ def test_every_prod_resource_is_accounted_for_by_type(
     assert Counter(program.counts()) == expected_counts(prod, plan)
     # the figures a reviewer sees in a prod preview, pinned
     assert [program.counts()[t] for t in KAFKA_TYPES] == [76, 13, 322, 50]
-    assert program.counts()[tokens.AWS_MSK_SCRAM_ASSOCIATION] == 35 + 2  # + the two admins
+    assert program.counts()[tokens.AWS_MSK_SCRAM_ASSOCIATION] == 35
 
 
 def test_kafka_resources_go_through_their_clusters_provider(program: CloudHarness) -> None:
@@ -230,7 +237,7 @@ def test_msk_principals_are_secrets_manager_users_of_their_cluster(
     assert version["secretId"] == f"{prefix}-id"
     association = program.one(tokens.AWS_MSK_SCRAM_ASSOCIATION, prefix).inputs
     assert association["clusterArn"] == (
-        f"arn:aws:mock:::{tokens.AWS_MSK_CLUSTER}/prod-cluster-delivery-msk"
+        "arn:aws:kafka:eu-west-1:111111111111:cluster/prod-cluster-delivery-msk/uuid-1"
     )
     assert association["secretArn"] == f"arn:aws:mock:::{tokens.AWS_SECRET}/{prefix}"
     # Strimzi clusters keep Kafka's own SCRAM users
@@ -239,11 +246,34 @@ def test_msk_principals_are_secrets_manager_users_of_their_cluster(
     ]
 
 
+def test_msk_admin_policy_reaches_the_deploy_role_before_the_provider_logs_in(
+    program: CloudHarness,
+) -> None:
+    for cluster in ("delivery", "lake"):
+        attachment = program.one(
+            tokens.AWS_IAM_ROLE_POLICY_ATTACHMENT, f"prod-cluster-{cluster}-admin"
+        )
+        assert attachment.inputs == {
+            "role": "platform-deployer",
+            "policyArn": f"arn:aws:mock:::{tokens.AWS_IAM_POLICY}/prod-cluster-{cluster}-admin",
+        }
+        provider = program.one(tokens.KAFKA_PROVIDER, f"prod-cluster-{cluster}-kafka")
+        assert attachment.urn in provider.dependencies
+
+
 def test_strimzi_clusters_are_trusted_through_their_ca(program: CloudHarness) -> None:
     providers = {r.name: r.inputs for r in program.of_type(tokens.KAFKA_PROVIDER)}
     assert providers["prod-cluster-ingest-kafka"]["caCert"] == CA_CERT
     assert providers["prod-cluster-payments-kafka"]["caCert"] == CA_CERT
-    assert "caCert" not in providers["prod-cluster-delivery-kafka"]  # MSK: public roots
+    delivery = providers["prod-cluster-delivery-kafka"]
+    assert "caCert" not in delivery  # MSK: public roots
+    # MSK's admin is IAM (no super.users there): no SCRAM login, the IAM listener
+    assert delivery["saslMechanism"] == "aws-iam" and delivery["saslAwsRegion"] == "eu-west-1"
+    assert "saslPassword" not in delivery and "saslUsername" not in delivery
+    assert json.loads(delivery["bootstrapServers"]) == [  # provider config is JSON-encoded
+        "b-1.prod-cluster-delivery-msk:9098",
+        "b-2.prod-cluster-delivery-msk:9098",
+    ]
     connects = {
         r.inputs["metadata"]["name"]: r.inputs["spec"]["tls"]
         for r in program.of_type(tokens.STRIMZI_KAFKA_CONNECT)
