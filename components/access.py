@@ -21,7 +21,7 @@ import pulumi_kafka
 from bulkheads.cloud.tags import boundary_tags
 from bulkheads.plan.types import AccessPlan, AclBinding, PrincipalPlan
 from components import tokens
-from components.aws_msk import msk_scram_user
+from components.aws_msk import msk_scram_user, msk_secret_name
 from components.secrets import GeneratedPassword
 
 SCRAM_MECHANISM = "SCRAM-SHA-512"
@@ -29,12 +29,11 @@ SCRAM_MECHANISM = "SCRAM-SHA-512"
 
 @dataclass(frozen=True)
 class MskScramStore:
-    """Where an MSK cluster keeps its SCRAM users: ``AmazonMSK_`` secrets under
-    ``secret_prefix``, encrypted with ``kms_key_arn`` and associated with ``cluster_arn``."""
+    """Where an MSK cluster keeps its SCRAM users: ``AmazonMSK_`` secrets
+    (``msk_secret_name``) encrypted with ``kms_key_arn``, associated with ``cluster_arn``."""
 
     cluster_arn: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
-    secret_prefix: str
 
 
 class Principal(pulumi.ComponentResource):
@@ -85,7 +84,7 @@ class Principal(pulumi.ComponentResource):
         else:
             self.credential = msk_scram_user(
                 f"{name}-scram",
-                msk_store.secret_prefix + plan.username,
+                msk_secret_name(environment, plan.cluster, plan.username),
                 plan.username,
                 self.password,
                 msk_store.cluster_arn,

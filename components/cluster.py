@@ -30,16 +30,16 @@ from bulkheads.cloud.args import ClusterArgs
 from bulkheads.cloud.tags import boundary_tags
 from components import tokens
 from components.access import MskScramStore
-from components.aws_msk import msk_cluster, msk_secret_name
+from components.aws_msk import msk_cluster
 from components.aws_object_storage import automq_object_storage
 from components.aws_pod_security import pod_security_group_policy
 from components.kafka_provider import AWS_IAM, KafkaConnection
 from components.strimzi import (
     bootstrap_address,
-    kafka_pods,
     kafka_service_account,
     strimzi_cluster,
 )
+from components.strimzi_labels import kafka_pods
 
 LABEL_PREFIX = "bulkheads.io"
 
@@ -177,11 +177,7 @@ class Cluster(pulumi.ComponentResource):
         )
         self.msk, self.admin_policy = parts.cluster, parts.admin_policy
         self.admin_access = parts.admin_access
-        self.msk_scram_store = MskScramStore(
-            cluster_arn=self.msk.arn,
-            kms_key_arn=self.kms_key.arn,
-            secret_prefix=msk_secret_name(args.environment, args.cluster, ""),
-        )
+        self.msk_scram_store = MskScramStore(cluster_arn=self.msk.arn, kms_key_arn=self.kms_key.arn)
         return self.msk.bootstrap_brokers_sasl_scram
 
     def _build_strimzi(self, name: str, args: ClusterArgs, wiring: ClusterWiring) -> str:

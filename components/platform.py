@@ -34,7 +34,7 @@ from components.data_plane import DataPlane
 from components.kafka_provider import kafka_provider
 from components.network import Network
 from components.secrets import GeneratedPassword
-from components.strimzi import kafka_pods
+from components.strimzi_labels import kafka_pods
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
     EgressPeer,

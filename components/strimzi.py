@@ -42,15 +42,6 @@ def only_user_pattern(username: str) -> str:
     return f"^(?!{re.escape(username)}$).*"
 
 
-def kafka_pods(cluster: str) -> dict[str, str]:
-    """The labels Strimzi puts on every Kafka node pod of ``cluster`` (all node pools)."""
-    return {
-        "strimzi.io/cluster": cluster,
-        "strimzi.io/kind": "Kafka",
-        "strimzi.io/name": f"{cluster}-kafka",
-    }
-
-
 def strimzi_cluster(
     name: str,
     cluster: str,

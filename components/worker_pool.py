@@ -44,6 +44,7 @@ from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.aws_pod_security import pod_security_group_policy
+from components.strimzi_labels import connect_pods
 
 LABEL_PREFIX = "bulkheads.io/"
 NODE_POOL_KEY = LABEL_PREFIX + "node-pool"
@@ -337,7 +338,7 @@ class WorkerPool(pulumi.ComponentResource):
             self.security_group_policy = pod_security_group_policy(
                 f"{name}-pods-security-group",
                 namespace,
-                _pool_pods(connect_name),
+                connect_pods(connect_name),
                 runtime.security_group_id,
                 labels,
                 child,
@@ -393,11 +394,6 @@ class WorkerPool(pulumi.ComponentResource):
         return spec
 
 
-def _pool_pods(connect_name: str) -> dict[str, str]:
-    """The labels Strimzi puts on the worker pods of KafkaConnect ``connect_name``."""
-    return {"strimzi.io/cluster": connect_name, "strimzi.io/kind": "KafkaConnect"}
-
-
 def _peer_rule(peer: EgressPeer) -> dict[str, Any]:
     if peer.cidr is not None:
         target: dict[str, Any] = {"ipBlock": {"cidr": peer.cidr}}
@@ -411,7 +407,7 @@ def _peer_rule(peer: EgressPeer) -> dict[str, Any]:
 
 def _egress_policy_spec(connect_name: str, runtime: KubernetesRuntime) -> dict[str, Any]:
     """Egress of the pool's worker pods: DNS, each other, brokers, declared endpoints."""
-    pool_pods = _pool_pods(connect_name)
+    pool_pods = connect_pods(connect_name)
     dns = {
         "to": [
             {

@@ -99,24 +99,24 @@ def put_config(base_url: str, name: str, config: dict[str, str]) -> None:
 
 def get_config(base_url: str, name: str) -> dict[str, str] | None:
     """The stored config of ``name``, or ``None`` when it does not exist."""
-    try:
-        config: dict[str, str] = call(base_url, "GET", _path(name, "config"))
-    except ConnectRestError as error:
-        if error.status == 404:
-            return None
-        raise
+    config: dict[str, str] | None = _get_unless_missing(base_url, _path(name, "config"))
     return config
 
 
 def get_status(base_url: str, name: str) -> dict[str, Any] | None:
     """``GET /connectors/{name}/status``, or ``None`` when it does not exist."""
+    status: dict[str, Any] | None = _get_unless_missing(base_url, _path(name, "status"))
+    return status
+
+
+def _get_unless_missing(base_url: str, path: str) -> Any:
+    """``GET path``, or ``None`` when Connect answers 404."""
     try:
-        status: dict[str, Any] = call(base_url, "GET", _path(name, "status"))
+        return call(base_url, "GET", path)
     except ConnectRestError as error:
         if error.status == 404:
             return None
         raise
-    return status
 
 
 def get_offsets(base_url: str, name: str) -> list[dict[str, Any]]:

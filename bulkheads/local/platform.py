@@ -214,55 +214,63 @@ class LocalPlatform:
         return saved
 
     def _wait_for_broker(self, node_dir: Path, connection: KafkaConnection, timeout: float) -> None:
-        self._progress(f"waiting for broker on {connection.bootstrap} ...")
+        def login() -> None:
+            scram_login(connection.host, connection.port, connection.username, connection.password)
+
+        self._wait_until_ready(
+            node_dir,
+            f"Kafka cluster {connection.cluster!r}",
+            f"broker on {connection.bootstrap}",
+            f"did not accept a SCRAM login on {connection.bootstrap}",
+            login,
+            timeout,
+        )
+
+    def _wait_for_worker(self, worker_dir: Path, spec: WorkerSpec, timeout: float) -> None:
+        def healthy() -> None:
+            # /health answers 200 only once the worker has read its internal topics and
+            # joined its group; / and /connectors answer long before that.
+            try:
+                with urllib.request.urlopen(spec.rest_url + "/health", timeout=5) as response:
+                    response.read()
+            except urllib.error.HTTPError as error:
+                body = error.read().decode(errors="replace")
+                raise OSError(f"/health {error.code}: {body}") from None
+
+        self._wait_until_ready(
+            worker_dir,
+            f"worker {spec.pool!r}",
+            f"worker {spec.pool!r} on {spec.rest_url}",
+            f"was not healthy on {spec.rest_url}",
+            healthy,
+            timeout,
+        )
+
+    def _wait_until_ready(
+        self,
+        process_dir: Path,
+        what: str,
+        subject: str,
+        failure: str,
+        probe: Callable[[], None],
+        timeout: float,
+    ) -> None:
+        """Call ``probe`` every 0.5 s until it returns, with progress lines; fail with the
+        process log when the process exits or ``timeout`` passes first."""
+        self._progress(f"waiting for {subject} ...")
         started = time.monotonic()
         last_error = "no answer yet"
         while time.monotonic() - started < timeout:
-            _require_alive(node_dir, f"Kafka cluster {connection.cluster!r}")
+            _require_alive(process_dir, what)
             try:
-                scram_login(
-                    connection.host, connection.port, connection.username, connection.password
-                )
+                probe()
             except (OSError, LoginRejected) as error:
                 last_error = str(error)
                 time.sleep(0.5)
                 continue
-            self._progress(
-                f"broker on {connection.bootstrap} ready in {time.monotonic() - started:.1f}s"
-            )
+            self._progress(f"{subject} ready in {time.monotonic() - started:.1f}s")
             return
-        raise _failure(
-            node_dir,
-            f"Kafka cluster {connection.cluster!r} did not accept a SCRAM login on "
-            f"{connection.bootstrap} within {timeout:.0f}s (last: {last_error})",
-        )
-
-    def _wait_for_worker(self, worker_dir: Path, spec: WorkerSpec, timeout: float) -> None:
-        self._progress(f"waiting for worker {spec.pool!r} on {spec.rest_url} ...")
-        started = time.monotonic()
-        last_error = "no answer yet"
-        while time.monotonic() - started < timeout:
-            _require_alive(worker_dir, f"worker {spec.pool!r}")
-            try:
-                # /health answers 200 only once the worker has read its internal topics and
-                # joined its group; / and /connectors answer long before that.
-                with urllib.request.urlopen(spec.rest_url + "/health", timeout=5) as response:
-                    response.read()
-            except urllib.error.HTTPError as error:
-                last_error = f"/health {error.code}: {error.read().decode(errors='replace')}"
-                time.sleep(0.5)
-                continue
-            except OSError as error:
-                last_error = str(error)
-                time.sleep(0.5)
-                continue
-            self._progress(f"worker {spec.pool!r} ready in {time.monotonic() - started:.1f}s")
-            return
-        raise _failure(
-            worker_dir,
-            f"worker {spec.pool!r} was not healthy on {spec.rest_url} within {timeout:.0f}s "
-            f"(last: {last_error})",
-        )
+        raise _failure(process_dir, f"{what} {failure} within {timeout:.0f}s (last: {last_error})")
 
 
 def _require_alive(process_dir: Path, what: str) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, Severity
 
 from components import tokens
+from components.strimzi_labels import connect_pods, kafka_pods
 from policies.rules.model import (
     Category,
     Config,
@@ -160,13 +161,7 @@ def check_msk_secure(resource: Resource, config: Config) -> Iterator[str]:
 def _pods_of(workload: Resource) -> dict[str, str]:
     """The labels Strimzi puts on the pods of a ``Kafka`` or ``KafkaConnect``."""
     name = str(dig(workload.props, "metadata", "name"))
-    if workload.type == tokens.STRIMZI_KAFKA:
-        return {
-            "strimzi.io/cluster": name,
-            "strimzi.io/kind": "Kafka",
-            "strimzi.io/name": f"{name}-kafka",
-        }
-    return {"strimzi.io/cluster": name, "strimzi.io/kind": "KafkaConnect"}
+    return kafka_pods(name) if workload.type == tokens.STRIMZI_KAFKA else connect_pods(name)
 
 
 def _puts_group_on(policy: Resource, workload: Resource) -> bool:
