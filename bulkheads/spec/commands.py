@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bulkheads.spec.errors import SpecError
+from bulkheads.spec.errors import Problem, SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.summary import summarize
 
@@ -35,6 +35,16 @@ def run_validate(args: argparse.Namespace) -> int:
             spec = load_platform(file)
         except SpecError as error:
             print(error, file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        except Exception as error:  # a bug must not hide the files after this one
+            crash = Problem(
+                (),
+                f"bulkheads failed on this file ({type(error).__name__}: {error})",
+                "report it as a bug; the other files are still checked",
+                file=file,
+            )
+            print(crash.render(), file=sys.stderr)
             status = EXIT_INVALID
             continue
         print(

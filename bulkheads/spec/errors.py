@@ -76,10 +76,11 @@ def format_path(path: Path) -> str:
     """``('pipelines', 'x', 'writes', 0, 'topic')`` -> ``pipelines.x.writes[0].topic``."""
     text = ""
     for element in path:
-        if isinstance(element, int) or "." in element or " " in element:
-            text += f"[{element}]"
+        name = str(element)
+        if isinstance(element, int) or "." in name or " " in name:
+            text += f"[{name}]"
         else:
-            text += f".{element}" if text else element
+            text += f".{name}" if text else name
     return text
 
 

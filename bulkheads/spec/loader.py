@@ -11,13 +11,16 @@ doctrine is still checked for the remaining entries.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from bulkheads.spec import yaml_limits
 from bulkheads.spec.doctrine import check_doctrine
 from bulkheads.spec.errors import Path, Problem, SpecError
 from bulkheads.spec.model import PlatformSpec
@@ -26,27 +29,11 @@ from bulkheads.spec.shape_errors import problems_from_validation
 CONFIG_KEY = "bulkheads:platform"
 ENTRY_SECTIONS = ("owners", "clusters", "pools", "pipelines")
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def load_platform(path: str | FilePath) -> PlatformSpec:
     """Read and validate the spec in a stack file; raise SpecError with every problem."""
     source = str(path)
-    try:
-        text = FilePath(path).read_text(encoding="utf-8")
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise SpecError(
-            [
-                Problem(
-                    (),
-                    f"cannot read the file ({reason})",
-                    "pass a stack file such as stacks/Pulumi.local.yaml",
-                    file=source,
-                )
-            ]
-        ) from None
-    document, lines = _parse(text, source)
+    document, lines = _parse(_read(path, source), source)
     data = _platform_value(document, lines, source)
     return platform_from_mapping(data, source=source, lines=lines)
 
@@ -123,15 +110,57 @@ def _line_of(path: Path, lines: Mapping[Path, int]) -> int | None:
 # --- YAML with line numbers ----------------------------------------------------------
 
 
-def _parse(text: str, source: str) -> tuple[Any, dict[Path, int]]:
-    """The YAML document and the line of every key/item (relative to the spec value)."""
+def _read(path: str | FilePath, source: str) -> str:
+    """The text of a stack file within ``yaml_limits.MAX_FILE_BYTES``, UTF-8."""
+    problem: Problem | None
     try:
-        loader = _SafeLoader(text)
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size  # 0 for a pipe: read up to the limit
+            problem = yaml_limits.too_large(size)
+            data = b"" if problem else file.read((size or yaml_limits.MAX_FILE_BYTES) + 1)
+        problem = problem or yaml_limits.too_large(len(data))
+        if problem is None:
+            return data.decode("utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        problem = Problem(
+            (),
+            f"cannot read the file ({reason})",
+            "pass a stack file such as stacks/Pulumi.local.yaml",
+        )
+    except UnicodeDecodeError as error:
+        problem = Problem(
+            (),
+            f"not UTF-8 text (byte {error.start})",
+            "save the stack file as UTF-8",
+        )
+    raise SpecError([problem.located(source, None)])
+
+
+def _parse(text: str, source: str) -> tuple[Any, dict[Path, int]]:
+    """The YAML document and the line of every key/item (relative to the spec value).
+
+    Limits (``yaml_limits``) are checked on the node tree before anything expands it.
+    """
+    try:
+        node, loader = yaml_limits.compose(text)
         try:
-            node = loader.get_single_node()
+            limits = yaml_limits.shape_problems(node) if node is not None else []
+            if limits:
+                raise SpecError([p.located(source, p.line) for p in limits])
+            lines: dict[Path, int] = {}
+            found: list[Problem] = []
+            if node is not None:
+                _index(node, (), lines, found, loader)
+            if found:
+                raise SpecError([p.located(source, p.line) for p in found])
             document = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except (ValueError, TypeError, OverflowError) as error:
+        raise SpecError(
+            [Problem((), f"a value cannot be read ({error})", "fix the value", file=source)]
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         raise SpecError(
@@ -149,24 +178,29 @@ def _parse(text: str, source: str) -> tuple[Any, dict[Path, int]]:
         raise SpecError(
             [Problem((), f"invalid YAML: {error}", "fix the YAML syntax", file=source)]
         ) from None
-    lines: dict[Path, int] = {}
-    duplicates: list[Problem] = []
-    if node is not None:
-        _index(node, (), lines, duplicates)
-    if duplicates:
-        raise SpecError([p.located(source, p.line) for p in duplicates])
     return document, lines
 
 
-def _index(node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list[Problem]) -> None:
-    if isinstance(node, yaml.MappingNode):
+def _index(
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    found: list[Problem],
+    loader: yaml.SafeLoader,
+) -> None:
+    """Record the line of every key/item; add duplicate keys and out-of-range numbers."""
+    if isinstance(node, yaml.ScalarNode):
+        number = yaml_limits.number_problem(node, loader)
+        if number is not None:
+            found.append(replace(number, path=_spec_path(path), line=node.start_mark.line + 1))
+    elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = (*path, key)
             line = key_node.start_mark.line + 1
             if key in seen:
-                duplicates.append(
+                found.append(
                     Problem(
                         _spec_path(child),
                         "duplicate key (names are unique)",
@@ -177,12 +211,12 @@ def _index(node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list
                 )
             seen.add(key)
             lines.setdefault(_spec_path(child), line)
-            _index(value_node, child, lines, duplicates)
+            _index(value_node, child, lines, found, loader)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
             lines.setdefault(_spec_path(child), item.start_mark.line + 1)
-            _index(item, child, lines, duplicates)
+            _index(item, child, lines, found, loader)
 
 
 def _spec_path(path: Path) -> Path:

@@ -33,13 +33,24 @@ DURATION_UNITS = {
     "d": 86_400_000,
     "w": 604_800_000,
 }
-_QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$")
+MAX_LONG = 2**63 - 1
+"""The largest byte size or duration (Kafka's 64-bit long)."""
+_QUANTITY = re.compile(r"^\s*(\d{1,19}(?:\.\d{1,9})?)\s*([A-Za-z]+)\s*$")
+
+
+def _within_long(value: int | float) -> int:
+    """``value`` as an int, refused when above ``MAX_LONG``."""
+    if value > MAX_LONG:
+        raise PydanticCustomError(
+            "out_of_range", "out of range", {"fix": f"use at most {MAX_LONG} (a 64-bit long)"}
+        )
+    return int(value)
 
 
 def parse_byte_size(value: Any) -> int:
     """Parse ``20MiB``/``5MB``/``1048576`` to bytes; the error carries the fix."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
+        return _within_long(value)
     match = _QUANTITY.match(value) if isinstance(value, str) else None
     if match is None or match.group(2) not in BYTE_UNITS:
         raise PydanticCustomError(
@@ -47,7 +58,7 @@ def parse_byte_size(value: Any) -> int:
             "not a byte size",
             {"fix": f"write a size such as 20MiB (units: {', '.join(BYTE_UNITS)})"},
         )
-    return int(float(match.group(1)) * BYTE_UNITS[match.group(2)])
+    return _within_long(float(match.group(1)) * BYTE_UNITS[match.group(2)])
 
 
 def parse_duration_ms(value: Any) -> int:
@@ -65,7 +76,7 @@ def parse_duration_ms(value: Any) -> int:
             "not a duration",
             {"fix": f"write a duration such as 7d or 72h (units: {', '.join(DURATION_UNITS)})"},
         )
-    return int(float(match.group(1)) * DURATION_UNITS[match.group(2)])
+    return _within_long(float(match.group(1)) * DURATION_UNITS[match.group(2)])
 
 
 def format_byte_size(value: int) -> str:
