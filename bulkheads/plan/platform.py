@@ -8,7 +8,7 @@ derived connector setting decided here:
 - sinks get a dead-letter queue (``errors.tolerance=all``, ``dlq.<pipeline>``, context
   headers on) unless their config already chooses ``errors.*`` itself;
 - MirrorMaker 2 connectors (mirror pipelines, and replays that use
-  ``MirrorSourceConnector``) get safe defaults (:func:`_mirror_defaults`) and are told
+  ``MirrorSourceConnector``) get fixed settings (:func:`planned_config`) and are told
   which cluster is ``source`` and ``target``; the Platform fills in those clusters'
   bootstrap addresses and the pipeline's logins, which exist only at deploy time;
 - relative ``file`` paths (FileStream connectors) resolve against the project root.
@@ -140,11 +140,8 @@ def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPl
     }
     if isinstance(pipeline, SinkPipeline) and not any(k.startswith("errors.") for k in config):
         config.update(_dead_letter_queue(spec, name, cluster, workload_class))
-    logins: dict[str, str] = {}
-    if connector.connector_class == MIRROR_SOURCE_CONNECTOR:
-        source = pipeline.source_cluster if isinstance(pipeline, MirrorPipeline) else cluster
-        logins = {"source.cluster": source, "target.cluster": cluster}
-        config = {**_mirror_defaults(source, cluster, pipeline.reads), **config}
+    planned, logins = planned_config(spec, name)
+    config = {**config, **planned}
     return ConnectorPlan(
         connector=names.connector_name(name),
         pipeline=name,
@@ -165,6 +162,19 @@ def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPl
     )
 
 
+def planned_config(spec: PlatformSpec, name: str) -> tuple[dict[str, str], dict[str, str]]:
+    """What the plan sets on a pipeline's connector whatever its ``config`` says: the
+    MirrorMaker 2 settings (:func:`_mirror_defaults`, for ``MirrorSourceConnector``) and
+    the cluster logins (client prefix -> cluster; both empty for other connectors)."""
+    pipeline = spec.pipelines[name]
+    if pipeline.connector.connector_class != MIRROR_SOURCE_CONNECTOR:
+        return {}, {}
+    cluster = spec.cluster_of(name)
+    source = pipeline.source_cluster if isinstance(pipeline, MirrorPipeline) else cluster
+    logins = {"source.cluster": source, "target.cluster": cluster}
+    return _mirror_defaults(source, cluster, pipeline.reads), logins
+
+
 def _resolve_path(value: str, project_root: Path) -> str:
     path = Path(value)
     return value if path.is_absolute() else str(project_root / path)
@@ -183,7 +193,7 @@ def _dead_letter_queue(
 
 
 def _mirror_defaults(source: str, target: str, topics: list[str]) -> dict[str, str]:
-    """MirrorMaker 2 defaults (a stack's own config wins): identity topic names, the
+    """MirrorMaker 2 settings (a stack cannot override them): identity topic names, the
     declared topics only, no ACL or config syncing (bulkheads owns both), no offset-sync
     side topics, bytes copied unconverted. A replay reads and writes one cluster;
     MirrorMaker skips topics whose source alias equals the target's, so its source is

@@ -27,8 +27,11 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   and runs only its owner's pools;
 - clients: a cluster's clients have resolving owners, a class the cluster serves, a
   quota within it and client ids unique on the cluster;
-- networks: a client has a ``cidr`` on aws and none on a local network; no declared
-  CIDR (client or pool ``egress``) is a ``/0``;
+- networks: a client has a ``cidr`` on aws and none on a local network; what declared
+  CIDRs cover is bounded (``addresses``);
+- connectors: no secret in plain ``config``, no record routed to an undeclared topic
+  (``connector_rules``); regulated clusters grant nothing to other owners and export only
+  declared topics (``regulated``);
 - placement: a ``local`` network goes with the ``local`` environment, ``local`` deploys
   and ``local`` runtimes, any other network with none of them; local ports are unique.
 
@@ -40,13 +43,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from ipaddress import IPv4Network
 from typing import Any
 
+from bulkheads.spec.addresses import address_problems
+from bulkheads.spec.connector_rules import connector_problems
 from bulkheads.spec.errors import MISSING, Path, Problem, did_you_mean, one_of
 from bulkheads.spec.model import (
     ClassSettings,
-    KubernetesRuntime,
     LocalDeploy,
     LocalNetwork,
     LocalRuntime,
@@ -59,6 +62,7 @@ from bulkheads.spec.model import (
     WorkloadClassName,
 )
 from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
+from bulkheads.spec.regulated import regulated_problems
 from bulkheads.spec.units import format_byte_size, format_duration
 
 MANAGED_CONFIG_KEYS = {"connector.class": "class", "tasks.max": "tasks_max"}
@@ -87,6 +91,7 @@ class _Checker:
         self._pools()
         self._pipelines()
         self._topics()
+        self.problems += connector_problems(self.spec) + regulated_problems(self.spec)
         return self.problems
 
     def add(self, path: Path, message: str, fix: str, value: Any = MISSING) -> None:
@@ -242,17 +247,7 @@ class _Checker:
                         "remove cidr",
                         str(client.cidr),
                     )
-                elif client.cidr is not None:
-                    self._not_everywhere(path, client.cidr, "the client's own network")
-        for pool_name, pool in self.spec.pools.items():
-            if isinstance(pool.runtime, KubernetesRuntime):
-                for index, endpoint in enumerate(pool.runtime.egress):
-                    path = ("pools", pool_name, "runtime", "egress", index, "cidr")
-                    self._not_everywhere(path, endpoint.cidr, "the endpoint's own network")
-
-    def _not_everywhere(self, path: Path, cidr: IPv4Network, what: str) -> None:
-        if cidr.prefixlen == 0:
-            self.add(path, "opens the boundary to every address", f"name {what}", str(cidr))
+        self.problems += address_problems(self.spec)
 
     def _placement(self) -> None:
         local = isinstance(self.spec.network, LocalNetwork)

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bulkheads.plan.connector_keys import protected_key_problems
 from bulkheads.spec import yaml_limits
 from bulkheads.spec.doctrine import check_doctrine
 from bulkheads.spec.errors import Path, Problem, SpecError
@@ -53,6 +54,7 @@ def platform_from_mapping(
         problems += _doctrine_of_valid_entries(data, problems)
         raise SpecError(_located(problems, source, lines)) from None
     problems = check_doctrine(spec)
+    problems += protected_key_problems(spec)
     if problems:
         raise SpecError(_located(problems, source, lines))
     return spec

@@ -70,8 +70,8 @@ class QuotaLimits(SpecModel):
 
     producer_byte_rate: ByteSize
     consumer_byte_rate: ByteSize
-    request_percentage: float = Field(gt=0)
-    controller_mutation_rate: float = Field(gt=0)
+    request_percentage: float = Field(strict=True, gt=0)
+    controller_mutation_rate: float = Field(strict=True, gt=0)
 
 
 class QuotaOverride(SpecModel):
@@ -79,15 +79,15 @@ class QuotaOverride(SpecModel):
 
     producer_byte_rate: ByteSize | None = None
     consumer_byte_rate: ByteSize | None = None
-    request_percentage: float | None = Field(default=None, gt=0)
-    controller_mutation_rate: float | None = Field(default=None, gt=0)
+    request_percentage: float | None = Field(default=None, gt=0, strict=True)
+    controller_mutation_rate: float | None = Field(default=None, gt=0, strict=True)
 
 
 class Alerts(SpecModel):
     """Alert thresholds: consumer lag (ms) and failed Connect tasks before paging."""
 
     consumer_lag: DurationMs
-    failed_tasks: int = Field(ge=0)
+    failed_tasks: int = Field(strict=True, ge=0)
 
 
 class ClassSettings(SpecModel):
@@ -96,8 +96,8 @@ class ClassSettings(SpecModel):
     retention: DurationMs
     retention_min: DurationMs
     retention_max: DurationMs
-    replication_factor: int = Field(ge=1, le=7)
-    min_insync_replicas: int = Field(ge=1, le=7)
+    replication_factor: int = Field(strict=True, ge=1, le=7)
+    min_insync_replicas: int = Field(strict=True, ge=1, le=7)
     quota: QuotaLimits
     freshness_target: DurationMs
     alerts: Alerts
@@ -141,7 +141,7 @@ class AwsNetwork(SpecModel):
     kind: Literal["aws"]
     region: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
     cidr: IPv4Network
-    zones: int = Field(default=3, ge=3, le=6)
+    zones: int = Field(strict=True, default=3, ge=3, le=6)
 
 
 class LocalNetwork(SpecModel):
@@ -160,7 +160,7 @@ class StrimziDeploy(SpecModel):
 
     kind: Literal["strimzi"]
     namespace: str = "kafka"
-    brokers: int = Field(default=3, ge=1, le=100)
+    brokers: int = Field(strict=True, default=3, ge=1, le=100)
     node_pool: str | None = None
 
 
@@ -168,10 +168,10 @@ class MskDeploy(SpecModel):
     """Amazon MSK with SCRAM + TLS in the private subnets (Apache Kafka only)."""
 
     kind: Literal["msk"]
-    brokers: int = Field(default=3, ge=1, le=100)
+    brokers: int = Field(strict=True, default=3, ge=1, le=100)
     instance_type: str = Field(default="kafka.m7g.large", pattern=r"^kafka\.[a-z0-9]+\.[a-z0-9]+$")
     kafka_version: str = "3.9.x"
-    volume_gib: int = Field(default=1000, ge=1, le=16384)
+    volume_gib: int = Field(strict=True, default=1000, ge=1, le=16384)
 
 
 class LocalDeploy(SpecModel):
@@ -216,7 +216,11 @@ class BrokerClient(SpecModel):
 
 class Cluster(SpecModel):
     """A Kafka-compatible cluster, the workload classes it serves and the ``clients``
-    (default none) that use it directly."""
+    (default none) that use it directly.
+
+    ``exports`` (default none) maps each topic of a ``regulated`` cluster that may be
+    mirrored out of it to the reason it may (e.g. its card numbers are tokenized).
+    """
 
     engine: Literal["automq", "kafka"]
     tenancy: Literal["dedicated", "shared"]
@@ -226,6 +230,7 @@ class Cluster(SpecModel):
     storage: ObjectStorage | None = None
     regulated: bool = False
     clients: dict[str, BrokerClient] = Field(default_factory=dict)
+    exports: dict[str, Annotated[str, Field(min_length=10)]] = Field(default_factory=dict)
 
 
 # --- worker pools --------------------------------------------------------------------
@@ -237,7 +242,7 @@ class EgressEndpoint(SpecModel):
 
     description: str = Field(min_length=1)
     cidr: IPv4Network
-    port: int = Field(ge=1, le=65535)
+    port: int = Field(strict=True, ge=1, le=65535)
 
 
 class KubernetesRuntime(SpecModel):
@@ -245,7 +250,7 @@ class KubernetesRuntime(SpecModel):
     (default none) lists the endpoints the workers may reach besides their brokers."""
 
     kind: Literal["kubernetes"]
-    replicas: int = Field(default=2, ge=1, le=50)
+    replicas: int = Field(strict=True, default=2, ge=1, le=50)
     cpu: Annotated[str, BeforeValidator(_scalar_to_str)] = Field(
         default="1", pattern=r"^\d+(\.\d+)?m?$"
     )
@@ -253,13 +258,22 @@ class KubernetesRuntime(SpecModel):
     node_pool: str | None = None
     egress: list[EgressEndpoint] = Field(default_factory=list)
 
+    @field_validator("cpu", "memory")
+    @classmethod
+    def _positive_quantity(cls, value: str) -> str:
+        if float(re.sub(r"(m|Ki|Mi|Gi)$", "", value)) <= 0:
+            raise PydanticCustomError(
+                "quantity", "must be more than zero", {"fix": "request a positive quantity"}
+            )
+        return value
+
 
 class LocalRuntime(SpecModel):
     """Connect worker processes on this machine, REST API on 127.0.0.1:``rest_port``."""
 
     kind: Literal["local"]
-    rest_port: int = Field(ge=1024, le=65535)
-    workers: int = Field(default=1, ge=1, le=4)
+    rest_port: int = Field(strict=True, ge=1024, le=65535)
+    workers: int = Field(strict=True, default=1, ge=1, le=4)
 
 
 Runtime = Annotated[KubernetesRuntime | LocalRuntime, Field(discriminator="kind")]
@@ -291,7 +305,7 @@ class Connector(SpecModel):
     """
 
     connector_class: str = Field(alias="class", pattern=r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
-    tasks_max: int = Field(default=1, ge=1, le=256)
+    tasks_max: int = Field(strict=True, default=1, ge=1, le=256)
     config: dict[str, ConfigValue] = Field(default_factory=dict)
     secrets: dict[str, str] = Field(default_factory=dict)
     state: ConnectorState = "running"
@@ -309,7 +323,7 @@ class TopicWrite(SpecModel):
     """
 
     topic: str
-    partitions: int = Field(default=3, ge=1, le=1000)
+    partitions: int = Field(strict=True, default=3, ge=1, le=1000)
     retention: DurationMs | None = None
 
 

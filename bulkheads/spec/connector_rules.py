@@ -1,0 +1,109 @@
+"""Connector config rules: no secret in plain config, no record routed to an undeclared topic.
+
+- Secret-bearing keys (a ``password``, ``passwd``, ``secret``, ``token``, ``credential(s)``,
+  ``jaas`` or ``passphrase`` segment, or a name ending in an API/access/private/secret key)
+  hold secret values: in ``config`` they would be stored and rendered in plain text, so
+  they belong in ``secrets`` (a reference to a secret set with ``pulumi config set --secret``).
+- A source or replay writes every record to a topic it declares: the topics its config
+  routes records to — a ``RegexRouter`` transform's replacement (applied to the topic names
+  Debezium derives from ``topic.prefix`` and ``table.include.list`` when both are set, else
+  taken literally when it has no group reference), those derived names themselves when no
+  transform renames them, and Debezium's
+  ``schema.history.internal.kafka.topic`` — are among its ``writes``; otherwise the connector
+  fails at runtime on a topic it was granted nothing on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bulkheads.spec.errors import Path, Problem
+from bulkheads.spec.model import PlatformSpec, ReplayPipeline, SourcePipeline
+
+SECRET_SEGMENTS = frozenset(
+    {"password", "passwd", "secret", "token", "credential", "credentials", "jaas", "passphrase"}
+)
+SECRET_ENDINGS = ("api.key", "apikey", "access.key", "private.key", "secret.key", "account.key")
+REGEX_ROUTER = "org.apache.kafka.connect.transforms.RegexRouter"
+SCHEMA_HISTORY_TOPIC = "schema.history.internal.kafka.topic"
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether a connector config key holds a secret value (see module docstring)."""
+    lowered = key.lower()
+    segments = set(re.split(r"[._\-]", lowered))
+    return bool(segments & SECRET_SEGMENTS) or lowered.endswith(SECRET_ENDINGS)
+
+
+def connector_problems(spec: PlatformSpec) -> list[Problem]:
+    """Secrets in plain config and routing to undeclared topics, for every pipeline."""
+    problems: list[Problem] = []
+    for name, pipeline in spec.pipelines.items():
+        path: Path = ("pipelines", name, "connector", "config")
+        for key in pipeline.connector.config:
+            if is_secret_key(key):
+                problems.append(
+                    Problem(
+                        (*path, key),
+                        "a secret in plain config (it would be stored and rendered in plain text)",
+                        f"move it to `secrets`: {{{key}: <secret name>}}, its value set with "
+                        "pulumi config set --secret",
+                    )
+                )
+        if isinstance(pipeline, (SourcePipeline, ReplayPipeline)):
+            declared = set(pipeline.written_topics)
+            for key, topics in _routed(pipeline.connector.config):
+                undeclared = sorted(set(topics) - declared)
+                if undeclared:
+                    problems.append(
+                        Problem(
+                            (*path, key),
+                            f"routes records to topics the pipeline does not write: "
+                            f"{', '.join(undeclared)}",
+                            "add them to writes, or route records to a declared topic",
+                            pipeline.connector.config[key],
+                        )
+                    )
+    return problems
+
+
+def _routed(config: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """(config key, topic names it routes records to), where they can be told."""
+    if SCHEMA_HISTORY_TOPIC in config:
+        yield SCHEMA_HISTORY_TOPIC, [config[SCHEMA_HISTORY_TOPIC]]
+    derived = _debezium_topics(config)
+    last_router = "topic.prefix"
+    for alias in (t.strip() for t in config.get("transforms", "").split(",") if t.strip()):
+        if config.get(f"transforms.{alias}.type") != REGEX_ROUTER:
+            continue
+        key = f"transforms.{alias}.replacement"
+        replacement = config.get(key)
+        if replacement is None:
+            continue
+        if derived:
+            try:
+                pattern = re.compile(config.get(f"transforms.{alias}.regex", ""))
+                routed = [_route(pattern, replacement, topic) for topic in derived]
+            except (re.error, IndexError):
+                continue
+            derived, last_router = routed, key
+        elif "$" not in replacement:
+            yield key, [replacement]
+    if derived:
+        yield last_router, derived
+
+
+def _debezium_topics(config: dict[str, str]) -> list[str]:
+    """``<topic.prefix>.<table>`` for each table of ``table.include.list`` (when both set)."""
+    prefix, tables = config.get("topic.prefix"), config.get("table.include.list")
+    if not prefix or not tables:
+        return []
+    return [f"{prefix}.{table.strip()}" for table in tables.split(",") if table.strip()]
+
+
+def _route(pattern: re.Pattern[str], replacement: str, topic: str) -> str:
+    """RegexRouter: a topic matching the whole regex is renamed (``$1`` group references)."""
+    if not pattern.fullmatch(topic):
+        return topic
+    return pattern.sub(re.sub(r"\$(\d+)", r"\\\1", replacement), topic, count=1)
