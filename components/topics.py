@@ -15,7 +15,6 @@ once the topic is in the stack the option is a no-op).
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Literal
 
 import pulumi
@@ -51,7 +50,7 @@ class TopicContract(pulumi.ComponentResource):
         adopt: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {**_topic_props(plan), tokens.PROP_ENVIRONMENT: environment}
+        props = plan.props(environment)
         super().__init__(tokens.TOPIC_CONTRACT, name, props, opts)
         child_opts = pulumi.ResourceOptions.merge(
             pulumi.ResourceOptions(parent=self, import_=plan.name if adopt else None),
@@ -66,9 +65,3 @@ class TopicContract(pulumi.ComponentResource):
             opts=child_opts,
         )
         self.register_outputs({"topic": self.topic.name})
-
-
-def _topic_props(plan: TopicPlan) -> dict[str, object]:
-    props = asdict(plan)
-    props["topic"] = props.pop("name")
-    return props

@@ -7,7 +7,7 @@ Connect worker groups (pools) that run against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 WorkloadClass = Literal["live", "derived", "replay"]
@@ -56,6 +56,12 @@ class TopicPlan:
     owner: str
     writer: str
     protected: bool
+
+    def props(self, environment: str) -> dict[str, object]:
+        """The props its TopicContract component carries (what policy rules read)."""
+        props: dict[str, object] = {**asdict(self), "environment": environment}
+        props["topic"] = props.pop("name")
+        return props
 
 
 @dataclass(frozen=True)

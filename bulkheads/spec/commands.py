@@ -1,5 +1,8 @@
 """CLI verbs of the spec layer: ``bulkheads validate FILE...`` and ``bulkheads show FILE``.
 
+``validate`` checks each file's spec and doctrine, then the pack's planned rules over its
+plan with the stack's pack config (``policies.rules.catalogue``): a mandatory finding fails
+the file under the rule id the pack would report, an advisory one is printed.
 Exit status: 0 when every file is valid, 2 when any is not (problems go to stderr, one
 per line, never a traceback).
 """
@@ -12,6 +15,7 @@ import sys
 from bulkheads.spec.errors import Problem, SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.summary import summarize
+from policies.rules import catalogue
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -45,6 +49,13 @@ def run_validate(args: argparse.Namespace) -> int:
                 file=file,
             )
             print(crash.render(), file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        found = catalogue.findings(spec, catalogue.pack_config(catalogue.stack_name(file)))
+        for finding in found:
+            level = "mandatory" if finding.mandatory else "advisory"
+            print(f"{file}: {finding.rule_id} ({level}): {finding.message}", file=sys.stderr)
+        if any(finding.mandatory for finding in found):
             status = EXIT_INVALID
             continue
         print(

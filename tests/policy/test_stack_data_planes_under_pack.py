@@ -19,6 +19,7 @@ from pulumi_policy import StackValidationPolicy
 
 from bulkheads.plan import plan_clusters
 from bulkheads.spec.loader import load_platform
+from bulkheads.spec.model import PlatformSpec
 from components.data_plane import DataPlane
 from components.kafka_provider import KafkaConnection, kafka_provider
 from tests.policy.builders import Pack, Res
@@ -52,7 +53,12 @@ def _secret(value: dict[str, Any]) -> bool:
 
 
 def deploy(harness: CloudHarness, env: str) -> list[Res]:
-    spec = load_platform(STACKS / f"Pulumi.{env}.yaml")
+    return deploy_spec(harness, load_platform(STACKS / f"Pulumi.{env}.yaml"))
+
+
+def deploy_spec(harness: CloudHarness, spec: PlatformSpec) -> list[Res]:
+    """Every cluster's data plane of ``spec``, registered under mocks, as stack members."""
+    env = spec.environment
 
     def build() -> Any:
         leaves = []
