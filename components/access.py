@@ -128,13 +128,7 @@ class AccessGrant(pulumi.ComponentResource):
         self.acls = [
             pulumi_kafka.Acl(
                 f"{name}-{acl_resource_suffix(binding)}",
-                acl_principal=principal.kafka_principal,
-                acl_host=binding.host,
-                acl_operation=binding.operation,
-                acl_permission_type=binding.permission,
-                acl_resource_type=binding.resource_type,
-                acl_resource_name=binding.resource_name,
-                resource_pattern_type_filter=binding.pattern_type,
+                **binding.acl_inputs(principal.kafka_principal),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for binding in plan.bindings

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from policies.rules.catalogue import is_planned
 from policies.rules.model import Rule
 from policies.rules.registry import PACK_NAME, all_rules
 
@@ -33,6 +34,12 @@ def _config_table(rule: Rule) -> list[str]:
     return lines
 
 
+def _where(rule: Rule) -> str:
+    if is_planned(rule):
+        return "also checked by `bulkheads validate`, over the plan"
+    return "pack only (needs the registered resources)"
+
+
 def _section(rule: Rule) -> list[str]:
     applies = ", ".join(f"`{_short_type(t)}`" for t in rule.applies_to) or "the stack"
     return [
@@ -41,7 +48,8 @@ def _section(rule: Rule) -> list[str]:
         "",
         f"**{rule.title}.** {rule.kind.capitalize()} rule on {applies}; {rule.category}, "
         f"severity {rule.severity.value}, {rule.enforcement.value} by default, "
-        f"{'suppressible' if rule.suppressible else 'not suppressible'}.",
+        f"{'suppressible' if rule.suppressible else 'not suppressible'}; "
+        f"{_where(rule)}.",
         "",
         f"*Why:* {rule.rationale}",
         "",
@@ -62,16 +70,19 @@ def render() -> str:
         "Isolation, security and durability rules are mandatory by default. A stack changes",
         "enforcement or thresholds with a pack config file (`pulumi preview --policy-pack",
         "policies --policy-pack-config <file>.json`); suppressions and config are described",
-        "in [README.md](README.md).",
+        "in [README.md](README.md). Rules marked *validate* are one catalogue with",
+        "`bulkheads validate`: it runs the same check over the plan, with the stack's",
+        "`policies/config/<stack>.json` (`policies/rules/catalogue.py`).",
         "",
-        "| rule | kind | category | severity | default | suppressible |",
-        "|---|---|---|---|---|---|",
+        "| rule | kind | category | severity | default | suppressible | validate |",
+        "|---|---|---|---|---|---|---|",
     ]
     for rule in rules:
         lines.append(
             f"| [`{rule.id}`](#{rule.id}) | {rule.kind} | {rule.category} | "
             f"{rule.severity.value} | {rule.enforcement.value} | "
-            f"{'yes' if rule.suppressible else 'no'} |"
+            f"{'yes' if rule.suppressible else 'no'} | "
+            f"{'yes' if is_planned(rule) else 'pack only'} |"
         )
     for rule in rules:
         lines += _section(rule)

@@ -97,6 +97,18 @@ class AclBinding:
     pattern_type: PatternType = "Literal"
     permission: Permission = "Allow"
 
+    def acl_inputs(self, kafka_principal: str) -> dict[str, str]:
+        """The ``pulumi_kafka.Acl`` arguments granting this entry to ``kafka_principal``."""
+        return {
+            "acl_principal": kafka_principal,
+            "acl_host": self.host,
+            "acl_operation": self.operation,
+            "acl_permission_type": self.permission,
+            "acl_resource_type": self.resource_type,
+            "acl_resource_name": self.resource_name,
+            "resource_pattern_type_filter": self.pattern_type,
+        }
+
 
 @dataclass(frozen=True)
 class AccessPlan:

@@ -1,7 +1,8 @@
 """The pack's rules evaluated offline, over the plan: what ``bulkheads validate`` runs.
 
-A rule is *planned* when the resources it applies to are components whose props the plan
-decides (``PLANNED_TYPES``; a topic's props are ``TopicPlan.props``): ``validate`` then runs
+A rule is *planned* when the resources it applies to are ones whose props the plan decides
+(``PLANNED_TYPES``: a topic's props are ``TopicPlan.props``, an ACL's inputs
+``AclBinding.acl_inputs``): ``validate`` then runs
 the very same check function over the planned resources, with the stack's pack config
 (``policies/config/<stack>.json``), so the two verdicts cannot differ. Every other rule is
 *pack-only*: it needs what only registered resources show (providers, outputs, hand-written
@@ -24,7 +25,7 @@ from components import tokens
 from policies.rules.model import Config, Resource, Rule
 from policies.rules.registry import RULES
 
-PLANNED_TYPES = frozenset({tokens.TOPIC_CONTRACT})
+PLANNED_TYPES = frozenset({tokens.TOPIC_CONTRACT, tokens.KAFKA_ACL})
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 
 
@@ -53,17 +54,38 @@ def pack_config(stack: str) -> dict[str, Any]:
 
 
 def planned_resources(spec: PlatformSpec) -> list[Resource]:
-    """The planned components the planned rules apply to, as the pack sees them."""
-    return [
-        Resource(
-            tokens.TOPIC_CONTRACT,
-            f"{cluster}-data-topic-{topic.name}",
-            f"planned::{cluster}::{topic.name}",
-            topic.props(spec.environment),
-        )
-        for cluster, plan in plan_clusters(spec).items()
-        for topic in plan.topics
-    ]
+    """The planned resources the planned rules apply to, as the pack sees them (a
+    provider resource's inputs under the engine's camelCase names)."""
+    resources: list[Resource] = []
+    for cluster, plan in plan_clusters(spec).items():
+        resources += [
+            Resource(
+                tokens.TOPIC_CONTRACT,
+                topic.name,
+                f"planned::{cluster}::topic::{topic.name}",
+                topic.props(spec.environment),
+            )
+            for topic in plan.topics
+        ]
+        resources += [
+            Resource(
+                tokens.KAFKA_ACL,
+                grant.principal.username,
+                f"planned::{cluster}::acl::{grant.principal.username}::{index}",
+                _camel_case(binding.acl_inputs(grant.principal.kafka_principal)),
+            )
+            for grant in plan.grants
+            for index, binding in enumerate(grant.bindings)
+        ]
+    return resources
+
+
+def _camel_case(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """``acl_host`` -> ``aclHost``: the names the engine gives a provider's inputs."""
+    return {
+        head + "".join(part.title() for part in rest): value
+        for (head, *rest), value in ((key.split("_"), value) for key, value in inputs.items())
+    }
 
 
 @dataclass(frozen=True)

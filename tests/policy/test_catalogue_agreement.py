@@ -40,26 +40,36 @@ def verdicts(pack: Pack, spec: PlatformSpec, config: dict[str, Any]) -> tuple[Co
 
 
 def test_the_catalogue_names_its_planned_and_pack_only_rules() -> None:
-    assert {"bulkheads-topic-live-durability", "bulkheads-topic-retention-bounds"} == PLANNED
+    assert {
+        "bulkheads-access-no-wildcards",
+        "bulkheads-topic-live-durability",
+        "bulkheads-topic-retention-bounds",
+    } == PLANNED
 
 
 @pytest.mark.parametrize(
-    ("env", "live", "expected"),
+    ("env", "live", "config", "expected"),
     [
-        ("local", {}, set()),
-        ("dev", {}, set()),
-        ("prod", {}, set()),
-        ("prod", {"replication_factor": 1, "min_insync_replicas": 1}, {"live-durability"}),
-        ("prod", {"retention": "20d", "retention_max": "30d"}, {"retention-bounds"}),
+        ("local", {}, "local", set()),
+        ("dev", {}, "dev", set()),
+        ("prod", {}, "prod", set()),
+        ("prod", {}, "none", {"access-no-wildcards"}),
+        (
+            "prod",
+            {"replication_factor": 1, "min_insync_replicas": 1},
+            "prod",
+            {"topic-live-durability"},
+        ),
+        ("prod", {"retention": "20d", "retention_max": "30d"}, "prod", {"topic-retention-bounds"}),
     ],
 )
 def test_validate_and_the_pack_agree_on_the_shipped_stacks(
-    pack: Pack, env: str, live: dict[str, Any], expected: set[str]
+    pack: Pack, env: str, live: dict[str, Any], config: str, expected: set[str]
 ) -> None:
     spec = platform(env, **live)
-    offline, packed = verdicts(pack, spec, catalogue.pack_config(env))
+    offline, packed = verdicts(pack, spec, catalogue.pack_config(config))
     assert offline == packed
-    assert {rule.removeprefix("bulkheads-topic-") for rule, _ in offline} == expected
+    assert {rule.removeprefix("bulkheads-") for rule, _ in offline} == expected
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
