@@ -219,7 +219,9 @@ class Cluster(SpecModel):
     (default none) that use it directly.
 
     ``exports`` (default none) maps each topic of a ``regulated`` cluster that may be
-    mirrored out of it to the reason it may (e.g. its card numbers are tokenized).
+    mirrored out of it to the reason it may (e.g. its card numbers are tokenized);
+    ``exceptions`` (default none) maps each pipeline or client of another owner that a
+    regulated cluster admits anyway to the justification.
     """
 
     engine: Literal["automq", "kafka"]
@@ -231,6 +233,7 @@ class Cluster(SpecModel):
     regulated: bool = False
     clients: dict[str, BrokerClient] = Field(default_factory=dict)
     exports: dict[str, Annotated[str, Field(min_length=10)]] = Field(default_factory=dict)
+    exceptions: dict[str, Annotated[str, Field(min_length=10)]] = Field(default_factory=dict)
 
 
 # --- worker pools --------------------------------------------------------------------

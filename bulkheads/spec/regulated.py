@@ -5,6 +5,8 @@ grants nothing to principals of other owners — no pipeline of another owner ru
 mirror of another owner reads from it, no client of another owner uses it — and its topics
 leave it only through mirrors of topics the cluster lists in ``exports`` with a reason
 (e.g. card numbers tokenized at capture). Each export names a topic written on the cluster.
+A pipeline or client of another owner is admitted only when the cluster lists its name
+in ``exceptions`` with a justification; each exception names such a pipeline or client.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ def regulated_problems(spec: PlatformSpec) -> list[Problem]:
     regulated = {name: c for name, c in spec.clusters.items() if c.regulated}
     for name, cluster in regulated.items():
         for client_name, client in cluster.clients.items():
-            if client.owner != cluster.owner:
+            if client.owner != cluster.owner and client_name not in cluster.exceptions:
                 problems.append(
                     _foreign(
                         ("clusters", name, "clients", client_name, "owner"),
@@ -34,7 +36,11 @@ def regulated_problems(spec: PlatformSpec) -> list[Problem]:
         runs_on = pool.cluster if pool else None
         reads_from = pipeline.source_cluster if isinstance(pipeline, MirrorPipeline) else None
         touched = [c for c in regulated if c in (runs_on, reads_from)]
-        foreign = [c for c in touched if regulated[c].owner != pipeline.owner]
+        foreign = [
+            c
+            for c in touched
+            if regulated[c].owner != pipeline.owner and name not in regulated[c].exceptions
+        ]
         if foreign:  # one problem per pipeline, naming the first such cluster
             cluster_name = foreign[0]
             owner = regulated[cluster_name].owner
@@ -57,6 +63,7 @@ def regulated_problems(spec: PlatformSpec) -> list[Problem]:
                             topic,
                         )
                     )
+    problems += _exception_problems(spec)
     for name, cluster in spec.clusters.items():
         written = {
             write.topic
@@ -89,6 +96,44 @@ def _foreign(path: Path, cluster: str, owner: str, other: str, what: str) -> Pro
         path,
         f"cluster {cluster!r} holds regulated data: it grants nothing to a {what} of "
         f"another owner than {owner!r}",
-        f"give the {what} owner {owner!r}, or keep it off cluster {cluster!r}",
+        f"give the {what} owner {owner!r}, keep it off cluster {cluster!r}, or justify it "
+        f"in clusters.{cluster}.exceptions",
         other,
     )
+
+
+def _exception_problems(spec: PlatformSpec) -> list[Problem]:
+    """Exceptions name a pipeline or client of another owner, on a regulated cluster."""
+    problems: list[Problem] = []
+    for name, cluster in spec.clusters.items():
+        foreign = {c for c, client in cluster.clients.items() if client.owner != cluster.owner}
+        foreign |= {
+            p
+            for p, pipeline in spec.pipelines.items()
+            if pipeline.owner != cluster.owner
+            and (
+                (pipeline.pool in spec.pools and spec.cluster_of(p) == name)
+                or (isinstance(pipeline, MirrorPipeline) and pipeline.source_cluster == name)
+            )
+        }
+        for entry in cluster.exceptions:
+            path: Path = ("clusters", name, "exceptions", entry)
+            if not cluster.regulated:
+                problems.append(
+                    Problem(
+                        path,
+                        "only a regulated cluster declares exceptions",
+                        "remove exceptions, or set regulated: true",
+                        entry,
+                    )
+                )
+            elif entry not in foreign:
+                problems.append(
+                    Problem(
+                        path,
+                        "names no pipeline or client of another owner on the cluster",
+                        "remove it" if not foreign else one_of(foreign),
+                        entry,
+                    )
+                )
+    return problems
