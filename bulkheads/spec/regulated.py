@@ -11,6 +11,8 @@ in ``exceptions`` with a justification; each exception names such a pipeline or 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bulkheads.spec.errors import Path, Problem, one_of
 from bulkheads.spec.model import MirrorPipeline, PlatformSpec
 
@@ -63,7 +65,6 @@ def regulated_problems(spec: PlatformSpec) -> list[Problem]:
                             topic,
                         )
                     )
-    problems += _exception_problems(spec)
     for name, cluster in spec.clusters.items():
         written = {
             write.topic
@@ -71,24 +72,54 @@ def regulated_problems(spec: PlatformSpec) -> list[Problem]:
             if pipeline.pool in spec.pools and spec.cluster_of(pipeline_name) == name
             for write in pipeline.writes
         }
-        for topic in cluster.exports:
-            path: Path = ("clusters", name, "exports", topic)
-            if not cluster.regulated:
-                problems.append(
-                    Problem(
-                        path,
-                        "only a regulated cluster declares exports",
-                        "remove exports, or set regulated: true",
-                        topic,
-                    )
-                )
-            elif topic not in written:
-                problems.append(
-                    Problem(
-                        path, "no pipeline writes this topic on the cluster", one_of(written), topic
-                    )
-                )
+        problems += _listed(
+            ("clusters", name, "exports"),
+            cluster.regulated,
+            cluster.exports,
+            written,
+            "no pipeline writes this topic on the cluster",
+        )
+        problems += _listed(
+            ("clusters", name, "exceptions"),
+            cluster.regulated,
+            cluster.exceptions,
+            _other_owners(spec, name),
+            "names no pipeline or client of another owner on the cluster",
+        )
     return problems
+
+
+def _listed(
+    section: Path, regulated: bool, entries: Iterable[str], known: set[str], unknown: str
+) -> list[Problem]:
+    """Entries of ``exports``/``exceptions``: on a regulated cluster, each one ``known``."""
+    problems: list[Problem] = []
+    for entry in entries:
+        if not regulated:
+            fix = f"remove {section[-1]}, or set regulated: true"
+            problems.append(
+                Problem(
+                    (*section, entry),
+                    f"only a regulated cluster declares {section[-1]}",
+                    fix,
+                    entry,
+                )
+            )
+        elif entry not in known:
+            problems.append(Problem((*section, entry), unknown, one_of(known), entry))
+    return problems
+
+
+def _other_owners(spec: PlatformSpec, name: str) -> set[str]:
+    """Clients and pipelines on (or mirroring from) cluster ``name`` not of its owner."""
+    owner = spec.clusters[name].owner
+    found = {c for c, client in spec.clusters[name].clients.items() if client.owner != owner}
+    for p, pipeline in spec.pipelines.items():
+        runs_on = pipeline.pool in spec.pools and spec.cluster_of(p) == name
+        mirrors = isinstance(pipeline, MirrorPipeline) and pipeline.source_cluster == name
+        if pipeline.owner != owner and (runs_on or mirrors):
+            found.add(p)
+    return found
 
 
 def _foreign(path: Path, cluster: str, owner: str, other: str, what: str) -> Problem:
@@ -100,40 +131,3 @@ def _foreign(path: Path, cluster: str, owner: str, other: str, what: str) -> Pro
         f"in clusters.{cluster}.exceptions",
         other,
     )
-
-
-def _exception_problems(spec: PlatformSpec) -> list[Problem]:
-    """Exceptions name a pipeline or client of another owner, on a regulated cluster."""
-    problems: list[Problem] = []
-    for name, cluster in spec.clusters.items():
-        foreign = {c for c, client in cluster.clients.items() if client.owner != cluster.owner}
-        foreign |= {
-            p
-            for p, pipeline in spec.pipelines.items()
-            if pipeline.owner != cluster.owner
-            and (
-                (pipeline.pool in spec.pools and spec.cluster_of(p) == name)
-                or (isinstance(pipeline, MirrorPipeline) and pipeline.source_cluster == name)
-            )
-        }
-        for entry in cluster.exceptions:
-            path: Path = ("clusters", name, "exceptions", entry)
-            if not cluster.regulated:
-                problems.append(
-                    Problem(
-                        path,
-                        "only a regulated cluster declares exceptions",
-                        "remove exceptions, or set regulated: true",
-                        entry,
-                    )
-                )
-            elif entry not in foreign:
-                problems.append(
-                    Problem(
-                        path,
-                        "names no pipeline or client of another owner on the cluster",
-                        "remove it" if not foreign else one_of(foreign),
-                        entry,
-                    )
-                )
-    return problems
