@@ -18,11 +18,19 @@ import re
 from ipaddress import IPv4Network
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from bulkheads.spec.classes import DEFAULT_CLASSES, merge_overrides
-from bulkheads.spec.units import ByteSize, DurationMs
+from bulkheads.spec.units import ByteSize, DurationMs, format_byte_size
 
 WorkloadClassName = Literal["live", "derived", "replay"]
 WORKLOAD_CLASSES: tuple[WorkloadClassName, ...] = ("live", "derived", "replay")
@@ -313,6 +321,33 @@ class TopicWrite(SpecModel):
     retention: DurationMs | None = None
 
 
+class Throughput(SpecModel):
+    """Expected traffic in bytes/s (byte sizes per second): ``average`` (more than 0) and
+    ``peak`` (default: the average; never below it). A replay's figures hold while it runs
+    (its class window); cost and readiness read them."""
+
+    average: ByteSize = Field(gt=0)
+    peak: ByteSize | None = None
+
+    @field_validator("peak")
+    @classmethod
+    def _peak_not_below_average(cls, value: int | None, info: ValidationInfo) -> int | None:
+        average = info.data.get("average")
+        if value is not None and isinstance(average, int) and value < average:
+            shown = format_byte_size(average)
+            raise PydanticCustomError(
+                "throughput_peak",
+                "peak below the average ({average}/s)",
+                {"average": shown, "fix": f"write a peak of at least {shown}, or leave peak out"},
+            )
+        return value
+
+    @property
+    def peak_rate(self) -> int:
+        """The peak, or the average when no peak is declared."""
+        return self.average if self.peak is None else self.peak
+
+
 class PipelineBase(SpecModel):
     """Fields every pipeline kind has; ``class`` defaults to its pool's class."""
 
@@ -332,10 +367,12 @@ class PipelineBase(SpecModel):
 
 
 class SourcePipeline(PipelineBase):
-    """Pulls from an external system into the ``writes`` topics."""
+    """Pulls from an external system into the ``writes`` topics at ``throughput``
+    (optional; split over the topics by partition count)."""
 
     kind: Literal["source"]
     connector: Connector
+    throughput: Throughput | None = None
 
 
 class SinkPipeline(PipelineBase):
@@ -346,10 +383,12 @@ class SinkPipeline(PipelineBase):
 
 
 class ReplayPipeline(PipelineBase):
-    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live."""
+    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live;
+    ``throughput`` (optional) is its rate while it runs."""
 
     kind: Literal["replay"]
     connector: Connector
+    throughput: Throughput | None = None
 
 
 class MirrorPipeline(PipelineBase):
