@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -29,8 +30,31 @@ ENTRY_SECTIONS = ("owners", "clusters", "pools", "pipelines")
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@dataclass(frozen=True)
+class StackFile:
+    """A validated stack file: its spec and every other ``config`` key beside it.
+
+    ``lines`` maps spec paths to YAML lines; other config keys are under
+    ``("<file>", "config", <key>, ...)`` (see :meth:`line_of`).
+    """
+
+    source: str
+    spec: PlatformSpec
+    config: Mapping[str, Any]
+    lines: Mapping[Path, int]
+
+    def line_of(self, key: str, *path: str | int) -> int | None:
+        """The line of ``config: <key>: <path...>`` in the file, or of its nearest parent."""
+        return _line_of(("<file>", "config", key, *path), self.lines)
+
+
 def load_platform(path: str | FilePath) -> PlatformSpec:
     """Read and validate the spec in a stack file; raise SpecError with every problem."""
+    return load_stack_file(path).spec
+
+
+def load_stack_file(path: str | FilePath) -> StackFile:
+    """Read a stack file and validate its spec; raise SpecError with every problem."""
     source = str(path)
     try:
         text = FilePath(path).read_text(encoding="utf-8")
@@ -48,7 +72,8 @@ def load_platform(path: str | FilePath) -> PlatformSpec:
         ) from None
     document, lines = _parse(text, source)
     data = _platform_value(document, lines, source)
-    return platform_from_mapping(data, source=source, lines=lines)
+    spec = platform_from_mapping(data, source=source, lines=lines)
+    return StackFile(source, spec, document["config"], lines)
 
 
 def platform_from_mapping(
