@@ -19,6 +19,7 @@ def _registrars() -> list[Register]:
     from bulkheads import main_job
     from bulkheads.cost import commands as cost_commands
     from bulkheads.local import commands as local_commands
+    from bulkheads.readiness import commands as readiness_commands
     from bulkheads.spec import commands as spec_commands
 
     return [
@@ -26,6 +27,7 @@ def _registrars() -> list[Register]:
         local_commands.register,
         main_job.register,
         cost_commands.register,
+        readiness_commands.register,
     ]
 
 

@@ -29,6 +29,7 @@ from bulkheads.cost.traffic import (
     HOURS_PER_MONTH,
     SECONDS_PER_DAY,
     Rate,
+    held_bytes,
     mirror_rate,
     missing_throughput,
     window_seconds,
@@ -124,7 +125,7 @@ def _storage(estate: _Estate) -> Iterator[CostItem]:
             if topic.contract not in DATA_CONTRACTS or not rate or not rate.average:
                 continue
             retention_ms = int(topic.config["retention.ms"])
-            held = rate.day_average * retention_ms / 1000
+            held = held_bytes(rate, retention_ms)
             held_text = f"{rate_text(rate.day_average)} x {format_duration(retention_ms)}"
             if engines[cluster] == "kafka":
                 gib = held * topic.replication_factor / GIB

@@ -43,6 +43,11 @@ class Rate:
         return Rate(self.day_average + other.day_average, self.peak + other.peak, 1.0)
 
 
+def held_bytes(rate: Rate, retention_ms: int) -> float:
+    """Bytes a topic holds once full: its day-average rate x its retention."""
+    return rate.day_average * retention_ms / 1000
+
+
 def window_seconds(window: str) -> int:
     """Length of a ``HH:MM-HH:MM`` window (validated: it ends after it starts)."""
     start, end = (_minutes(part) for part in window.split("-"))

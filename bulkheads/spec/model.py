@@ -164,12 +164,14 @@ Network = Annotated[AwsNetwork | LocalNetwork, Field(discriminator="kind")]
 
 
 class StrimziDeploy(SpecModel):
-    """Kafka (or AutoMQ) on Kubernetes under the Strimzi operator."""
+    """Kafka (or AutoMQ) on Kubernetes under the Strimzi operator; each broker gets a
+    ``volume_gib`` volume (default 20)."""
 
     kind: Literal["strimzi"]
     namespace: str = "kafka"
     brokers: int = Field(default=3, ge=1, le=100)
     node_pool: str | None = None
+    volume_gib: int = Field(default=20, ge=1, le=16384)
 
 
 class MskDeploy(SpecModel):
@@ -212,7 +214,8 @@ class BrokerClient(SpecModel):
     It gets a client-id quota for ``client_id`` (default: the client's name): its class's
     quota with the ``quota`` overrides, which stay within the class. ``cidr`` is the
     network it connects from; an aws network requires it (the brokers' security group
-    admits exactly that), a local one refuses it.
+    admits exactly that), a local one refuses it. ``library`` (optional) names its client
+    library and pinned version, e.g. ``librdkafka 2.6.1``.
     """
 
     owner: str
@@ -220,6 +223,7 @@ class BrokerClient(SpecModel):
     client_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,200}$")
     cidr: IPv4Network | None = None
     quota: QuotaOverride | None = None
+    library: str | None = Field(default=None, pattern=r"^[A-Za-z][\w.+-]* \d+(\.\d+){1,3}$")
 
 
 class Cluster(SpecModel):
