@@ -13,7 +13,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bulkheads.plan import names
+from bulkheads.plan.platform import ConnectorPlan
 from bulkheads.readiness.facts import Check, Facts, green
 
 OFFSETS_TOPIC_KEY = "offsets.storage.topic"
@@ -44,12 +47,14 @@ def source_offsets(facts: Facts) -> list[Check]:
     return checks
 
 
+def _sinks(facts: Facts) -> Iterator[ConnectorPlan]:
+    return (connector for connector in facts.plan.connectors if connector.kind == "sink")
+
+
 def sink_offsets(facts: Facts) -> list[Check]:
     """Each sink commits as its own consumer group, which only it may read."""
     checks = []
-    for connector in facts.plan.connectors:
-        if connector.kind != "sink":
-            continue
+    for connector in _sinks(facts):
         where = f"pipelines.{connector.pipeline}"
         override = connector.config.get(GROUP_OVERRIDE_KEY)
         group = names.sink_group(connector.pipeline)
@@ -94,9 +99,7 @@ def _group_readers(facts: Facts, cluster: str, group: str) -> set[str]:
 def no_hand_edits(facts: Facts) -> list[Check]:
     """A bad record never needs a hand-moved offset: sinks dead-letter it."""
     checks = []
-    for connector in facts.plan.connectors:
-        if connector.kind != "sink":
-            continue
+    for connector in _sinks(facts):
         where = f"pipelines.{connector.pipeline}.connector.config"
         tolerance = connector.config.get("errors.tolerance", "none")
         dlq = connector.config.get("errors.deadletterqueue.topic.name")

@@ -8,6 +8,7 @@ from bulkheads.readiness.facts import Check
 from bulkheads.readiness.scorecard import Scorecard
 
 MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
+EVIDENCE = 3
 
 
 def scorecard_data(card: Scorecard) -> dict[str, Any]:
@@ -49,10 +50,13 @@ def _summary(card: Scorecard) -> list[tuple[str, str, str]]:
     ]
 
 
-def _shown(checks: tuple[Check, ...]) -> list[Check]:
-    """Non-green checks, or the green ones when all pass (the evidence)."""
+def _shown(checks: tuple[Check, ...]) -> tuple[list[Check], int]:
+    """Non-green checks; when all pass, the first ``EVIDENCE`` green ones (and how many
+    more passed)."""
     failing = [check for check in checks if check.status != "green"]
-    return failing or list(checks)
+    if failing:
+        return failing, 0
+    return list(checks[:EVIDENCE]), max(0, len(checks) - EVIDENCE)
 
 
 def render_table(card: Scorecard) -> str:
@@ -64,9 +68,12 @@ def render_table(card: Scorecard) -> str:
         lines += ["", f"{area.name}: {area.status.upper()}"]
         for signal in area.signals:
             lines.append(f"  [{signal.status}] {signal.name} — {signal.question}")
-            for check in _shown(signal.checks):
+            shown, more = _shown(signal.checks)
+            for check in shown:
                 fix = f" Fix: {check.fix}." if check.fix else ""
                 lines.append(f"      {check.status:<6} {check.where}: {check.detail}.{fix}")
+            if more:
+                lines.append(f"      …and {more} more green")
     return "\n".join(lines)
 
 
@@ -87,7 +94,10 @@ def render_markdown(card: Scorecard) -> str:
         lines += ["", f"#### {MARKS[area.status]} {area.name}", ""]
         for signal in area.signals:
             lines.append(f"- {MARKS[signal.status]} **{signal.name}** — {signal.question}")
-            for check in _shown(signal.checks):
+            shown, more = _shown(signal.checks)
+            for check in shown:
                 fix = f" **Fix:** {check.fix}." if check.fix else ""
                 lines.append(f"  - {MARKS[check.status]} `{check.where}`: {check.detail}.{fix}")
+            if more:
+                lines.append(f"  - …and {more} more green")
     return "\n".join(lines)
