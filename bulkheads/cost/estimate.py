@@ -3,6 +3,8 @@
 - **storage** of every data topic: its day-average rate x retention is what it holds;
   classic Kafka keeps that on broker disks once per replica (``x replication factor x
   broker_disk_gib_month``), AutoMQ once in object storage (``x object_storage_gib_month``).
+  A classic cluster's volumes bill as provisioned (``brokers x deploy.volume_gib``), so
+  its unused **disk headroom** is a storage item too (not when priced as another engine).
 - **wal** (AutoMQ only, per cluster): an EBS WAL is a ``WAL_VOLUME_GIB`` volume per broker
   (``x wal_volume_gib_month``); an S3 WAL uploads what the cluster takes in as objects of
   ``WAL_OBJECT_BYTES`` (``x object_storage_put_1000 / 1000``).
@@ -36,7 +38,7 @@ from bulkheads.cost.traffic import (
     writer_rates,
 )
 from bulkheads.plan.platform import KubernetesPoolRuntime, PlatformPlan
-from bulkheads.spec.model import MirrorPipeline, PlatformSpec, ReplayPipeline
+from bulkheads.spec.model import LocalDeploy, MirrorPipeline, PlatformSpec, ReplayPipeline
 from bulkheads.spec.units import format_duration
 
 Engine = Literal["automq", "kafka"]
@@ -141,6 +143,36 @@ def _storage(estate: _Estate) -> Iterator[CostItem]:
             yield CostItem(
                 cluster, topic.workload_class, "storage", topic.name, formula, gib * price
             )
+        yield from _headroom(estate, cluster)
+
+
+def _headroom(estate: _Estate, cluster: str) -> Iterator[CostItem]:
+    """The provisioned broker disk a classic cluster pays for beyond what it holds."""
+    declared = estate.spec.clusters[cluster]
+    deploy = declared.deploy
+    if declared.engine != "kafka" or estate.engines[cluster] != "kafka":
+        return
+    if isinstance(deploy, LocalDeploy):
+        return
+    held = held_on_disks(estate.plan, estate.rates, cluster) / GIB
+    provisioned = deploy.brokers * deploy.volume_gib
+    free = max(0.0, provisioned - held)
+    price = estate.prices.broker_disk_gib_month
+    formula = (
+        f"{deploy.brokers} brokers x {deploy.volume_gib} GiB provisioned - {held:,.1f} GiB "
+        f"held = {free:,.1f} GiB x ${price:g}/GiB-month (volumes bill as provisioned)"
+    )
+    yield CostItem(cluster, CLUSTER_WIDE, "storage", "disk headroom", formula, free * price)
+
+
+def held_on_disks(plan: PlatformPlan, rates: dict[str, Rate | None], cluster: str) -> float:
+    """Bytes a classic cluster's brokers hold: every data topic's rate x retention x
+    replicas (topics without a rate count nothing)."""
+    return sum(
+        held_bytes(rate, int(topic.config["retention.ms"])) * topic.replication_factor
+        for topic in plan.clusters[cluster].topics
+        if topic.contract in DATA_CONTRACTS and (rate := rates.get(topic.name)) is not None
+    )
 
 
 def _wal(estate: _Estate) -> Iterator[CostItem]:

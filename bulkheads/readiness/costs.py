@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
-from bulkheads.cost.estimate import DATA_CONTRACTS, GIB, rate_text
-from bulkheads.cost.traffic import held_bytes, mirror_rate, missing_throughput, writer_rates
+from bulkheads.cost.estimate import GIB, held_on_disks, rate_text
+from bulkheads.cost.traffic import mirror_rate, missing_throughput, writer_rates
 from bulkheads.readiness.facts import Check, Facts, Status, green
 from bulkheads.spec.model import LocalDeploy, MirrorPipeline, ReplayPipeline
 
@@ -105,11 +105,7 @@ def disk_capacity(facts: Facts) -> list[Check]:
         if isinstance(deploy, LocalDeploy):
             checks.append(green(where, "local: this machine's disk"))
             continue
-        held = sum(
-            held_bytes(rate, int(topic.config["retention.ms"])) * topic.replication_factor
-            for topic in facts.plan.clusters[name].topics
-            if topic.contract in DATA_CONTRACTS and (rate := rates.get(topic.name)) is not None
-        )
+        held = held_on_disks(facts.plan, rates, name)
         disk, source = deploy.volume_gib, f"{where}.volume_gib"
         capacity = deploy.brokers * disk * GIB
         used = held / capacity

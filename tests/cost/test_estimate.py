@@ -56,6 +56,19 @@ def test_storage_per_replica_on_broker_disks_for_kafka() -> None:
     )
 
 
+def test_classic_volumes_bill_as_provisioned() -> None:
+    report = priced()
+    held_gib = 3 * MIB * 3 * DAY * 3 / GIB + 2 * MIB * 4 / 24 * DAY * 3 / GIB
+    assert held_gib == 2362.5
+    # MSK default: 3 brokers x 1000 GiB
+    assert item(report, "storage", "disk headroom") == pytest.approx((3000 - held_gib) * 0.10)
+    assert report.total("delivery", "storage") == pytest.approx(3000 * 0.10)
+    assert "disk headroom" not in {i.subject for i in priced("automq").items}
+    assert [i.cluster for i in priced("kafka").items if i.subject == "disk headroom"] == [
+        "delivery"
+    ]
+
+
 def test_replay_traffic_per_window() -> None:
     report = priced()
     per_window_gib = 2 * MIB * 4 * 3600 / GIB
@@ -93,7 +106,7 @@ def test_compare_prices_every_cluster_on_the_other_model() -> None:
         daily_mib * MONTH_DAYS / 4 * 0.005 / 1000
     )
     as_kafka = priced("kafka")
-    assert as_kafka.total("ingest", "storage") == pytest.approx(
+    assert as_kafka.total("ingest", "storage") == pytest.approx(  # no headroom: not sized
         (3 + 1) * MIB * 7 * DAY * 3 / GIB * 0.10
     )
     assert as_kafka.total("ingest", "wal") == 0
@@ -119,7 +132,8 @@ def test_a_writer_without_throughput_is_listed_not_priced() -> None:
     assert report.missing == ("orders-cdc",)
     assert {i.category for i in report.items} == {"storage", "wal", "replay", "compute"}
     assert [i.subject for i in report.items if i.category == "storage"] == [
-        "derived.orders.rebuilt"
+        "derived.orders.rebuilt",
+        "disk headroom",
     ]
 
 
