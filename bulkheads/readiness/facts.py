@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bulkheads.plan.platform import PlatformPlan
@@ -14,15 +14,30 @@ STATUSES: tuple[Status, ...] = ("green", "yellow", "red")
 
 
 @dataclass(frozen=True)
-class Facts:
-    """A stack as signals see it: the validated spec, its plan and its other config keys.
+class PoolLive:
+    """What one pool's workers answered: plugin class -> version, connector -> status."""
 
-    Everything here is offline; no signal reaches the platform.
-    """
+    plugins: dict[str, str]
+    statuses: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    """Answers of the reachable pools, and what could not be asked (with why)."""
+
+    pools: dict[str, PoolLive] = field(default_factory=dict)
+    offline: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A stack as signals see it: the validated spec, its plan, its other config keys,
+    and what its reachable workers answered (``live``; default: nothing was asked)."""
 
     spec: PlatformSpec
     plan: PlatformPlan
     config: Mapping[str, Any]
+    live: LiveFacts = field(default_factory=LiveFacts)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from bulkheads.readiness.facts import Check
 from bulkheads.readiness.scorecard import Scorecard
 
-MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴"}
+MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "offline": "⚪"}
 EVIDENCE = 3
 
 
@@ -16,7 +16,7 @@ def scorecard_data(card: Scorecard) -> dict[str, Any]:
     return {
         "stack": card.stack,
         "status": card.status,
-        "offline": card.offline,
+        "sources": card.sources,
         "areas": [
             {
                 "area": area.name,
@@ -61,7 +61,7 @@ def _shown(checks: tuple[Check, ...]) -> tuple[list[Check], int]:
 
 def render_table(card: Scorecard) -> str:
     """Verdicts per area, then each signal with its non-green checks and fixes."""
-    lines = [f"readiness of {card.stack}: {card.status.upper()} (offline: {card.offline})", ""]
+    lines = [f"readiness of {card.stack}: {card.status.upper()}", f"({card.sources})", ""]
     lines.append(f"{'area':<15} {'verdict':<7}  signals")
     lines += [f"{a:<15} {s.upper():<7}  {sig}" for a, s, sig in _summary(card)]
     for area in card.areas:
@@ -82,7 +82,7 @@ def render_markdown(card: Scorecard) -> str:
     lines = [
         f"### Migration readiness of `{card.stack}`: {MARKS[card.status]} {card.status}",
         "",
-        f"_Offline: {card.offline}._",
+        f"_{card.sources[0].upper()}{card.sources[1:]}._",
         "",
         "| Area | Verdict | Signals |",
         "|---|---|---|",

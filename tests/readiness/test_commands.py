@@ -22,14 +22,17 @@ def test_prod_is_red_only_for_its_undeclared_plugins(capsys: pytest.CaptureFixtu
         if signal["status"] == "red"
     ]
     assert red == [("Compatibility", "plugins")]
-    assert data["offline"].startswith("spec, plan and stack config only")
+    assert data["sources"].startswith("read the spec, plan and stack config; offline: live-cdc")
 
 
 def test_strict_exits_1_on_red(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["readiness", "--stack", "prod", "--strict"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("readiness of prod: RED (offline: ")
-    assert "Compatibility   RED      plugins red, kafka-versions green, clients green" in out
+    assert out.startswith("readiness of prod: RED\n(read the spec, plan and stack config; ")
+    assert (
+        "Compatibility   RED      plugins red, kafka-versions green, clients green, "
+        "installed offline"
+    ) in out
 
 
 def test_strict_exits_0_without_red(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
