@@ -37,9 +37,9 @@ def estate() -> dict[str, Any]:
             },
         },
         "pools": {
-            "cdc": _pool("ingest", "live", replicas=2, cpu="2", memory="4Gi"),
-            "mirror": _pool("delivery", "derived", replicas=1, cpu="500m", memory="1024Mi"),
-            "backfill": _pool("delivery", "replay", replicas=1, cpu="1", memory="2Gi"),
+            "cdc": pool("ingest", "live", replicas=2, cpu="2", memory="4Gi"),
+            "mirror": pool("delivery", "derived", replicas=1, cpu="500m", memory="1024Mi"),
+            "backfill": pool("delivery", "replay", replicas=1, cpu="1", memory="2Gi"),
         },
         "pipelines": {
             "orders-cdc": {
@@ -73,7 +73,8 @@ def estate() -> dict[str, Any]:
     }
 
 
-def _pool(cluster: str, workload_class: str, **runtime: Any) -> dict[str, Any]:
+def pool(cluster: str, workload_class: str, **runtime: Any) -> dict[str, Any]:
+    """A Kubernetes pool of ``workload_class`` on ``cluster``, owned by orders."""
     return {
         "cluster": cluster,
         "class": workload_class,

@@ -17,7 +17,7 @@ from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.readiness.facts import Check, Facts, worst
 from bulkheads.readiness.scorecard import AREAS, score
 from bulkheads.spec.loader import platform_from_mapping
-from tests.cost.estate import _pool, estate
+from tests.cost.estate import estate, pool
 
 ROUTER = "org.apache.kafka.connect.transforms.RegexRouter"
 IMAGE = {"bulkheads:automqImage": "automqinc/automq:1.6.1"}
@@ -42,7 +42,7 @@ def base() -> dict[str, Any]:
         "transforms.rebuild.regex": r"raw\.orders\.events",
         "transforms.rebuild.replacement": "derived.orders.rebuilt",
     }
-    platform["pools"]["sinks"] = _pool("delivery", "derived", replicas=1)
+    platform["pools"]["sinks"] = pool("delivery", "derived", replicas=1)
     platform["pipelines"]["orders-archive"] = {
         "kind": "sink",
         "owner": "orders",
