@@ -18,7 +18,7 @@ from typing import Any
 
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.spec.errors import SpecError
-from bulkheads.spec.loader import load_platform
+from bulkheads.spec.loader import StackFile, load_platform, load_stack_file
 from bulkheads.spec.model import PlatformSpec
 from bulkheads.stacks import stack_file
 
@@ -61,9 +61,12 @@ def add_stack_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", dest="stack_option", metavar="STACK", help="same as STACK")
 
 
-def add_format_argument(parser: argparse.ArgumentParser) -> None:
-    """``--format table|json`` (default: table); ``--json`` is short for ``--format json``."""
-    parser.add_argument("--format", choices=FORMATS, default="table", help="default: table")
+def add_format_argument(
+    parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS
+) -> None:
+    """``--format table|json`` (or ``formats``; default: table); ``--json`` is short for
+    ``--format json``."""
+    parser.add_argument("--format", choices=formats, default="table", help="default: table")
     parser.add_argument(
         "--json", dest="format", action="store_const", const="json", help="--format json"
     )
@@ -98,6 +101,11 @@ def stack_ref(named: str) -> StackRef:
 def load_stack_spec(ref: StackRef) -> PlatformSpec:
     """The validated spec of ``ref``; raises ``SpecError`` with every problem."""
     return load_platform(ref.file)
+
+
+def load_stack(ref: StackRef) -> StackFile:
+    """The validated stack file of ``ref`` (spec and other config keys); ``SpecError``."""
+    return load_stack_file(ref.file)
 
 
 def emit(args: argparse.Namespace, data: Any, render: Callable[[Any], str]) -> None:

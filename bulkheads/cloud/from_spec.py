@@ -137,6 +137,7 @@ def cluster_args(spec: PlatformSpec, name: str, settings: CloudSettings) -> Clus
             namespace=deploy.namespace,
             replicas=deploy.brokers,
             node_pool=deploy.node_pool,
+            storage_size=f"{deploy.volume_gib}Gi",
             image=settings.automq_image if automq else None,
             ca_cert=ca_cert,
         )

@@ -19,6 +19,7 @@ DEFAULT_TIMEOUT = 60.0
 TASKLESS_GRACE = 10.0
 _POLL_INTERVAL = 0.25
 _REQUEST_TIMEOUT = 30.0
+PROBE_TIMEOUT = 2.0
 REBALANCE_PATIENCE = 60.0
 
 # Desired connector state (lower case, as declared) -> the worker's state name.
@@ -56,7 +57,15 @@ def call(base_url: str, method: str, path: str, body: Any = None) -> Any:
         time.sleep(_POLL_INTERVAL * 4)
 
 
-def _call_once(base_url: str, method: str, path: str, body: Any) -> Any:
+def probe(base_url: str, path: str, timeout: float = PROBE_TIMEOUT) -> Any:
+    """``GET path`` once, giving up after ``timeout`` seconds (default 2): for a worker
+    that may not be there; no rebalance retries."""
+    return _call_once(base_url, "GET", path, None, timeout)
+
+
+def _call_once(
+    base_url: str, method: str, path: str, body: Any, timeout: float = _REQUEST_TIMEOUT
+) -> Any:
     url = base_url.rstrip("/") + path
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method)
@@ -64,7 +73,7 @@ def _call_once(base_url: str, method: str, path: str, body: Any) -> Any:
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=_REQUEST_TIMEOUT) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()
     except urllib.error.HTTPError as error:
         raise ConnectRestError(method, url, error.code, _error_message(error)) from None

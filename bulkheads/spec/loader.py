@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -31,12 +31,36 @@ CONFIG_KEY = "bulkheads:platform"
 ENTRY_SECTIONS = ("owners", "clusters", "pools", "pipelines")
 
 
+@dataclass(frozen=True)
+class StackFile:
+    """A validated stack file: its spec and every other ``config`` key beside it.
+
+    ``lines`` maps spec paths to YAML lines; other config keys are under
+    ``("<file>", "config", <key>, ...)`` (see :meth:`line_of`).
+    """
+
+    source: str
+    spec: PlatformSpec
+    config: Mapping[str, Any]
+    lines: Mapping[Path, int]
+
+    def line_of(self, key: str, *path: str | int) -> int | None:
+        """The line of ``config: <key>: <path...>`` in the file, or of its nearest parent."""
+        return _line_of(("<file>", "config", key, *path), self.lines)
+
+
 def load_platform(path: str | FilePath) -> PlatformSpec:
     """Read and validate the spec in a stack file; raise SpecError with every problem."""
+    return load_stack_file(path).spec
+
+
+def load_stack_file(path: str | FilePath) -> StackFile:
+    """Read a stack file and validate its spec; raise SpecError with every problem."""
     source = str(path)
     document, lines = _parse(_read(path, source), source)
     data = _platform_value(document, lines, source)
-    return platform_from_mapping(data, source=source, lines=lines)
+    spec = platform_from_mapping(data, source=source, lines=lines)
+    return StackFile(source, spec, document["config"], lines)
 
 
 def platform_from_mapping(

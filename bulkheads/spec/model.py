@@ -18,11 +18,19 @@ import re
 from ipaddress import IPv4Network
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from bulkheads.spec.classes import DEFAULT_CLASSES, merge_overrides
-from bulkheads.spec.units import ByteSize, DurationMs
+from bulkheads.spec.units import ByteSize, DurationMs, format_byte_size
 
 WorkloadClassName = Literal["live", "derived", "replay"]
 WORKLOAD_CLASSES: tuple[WorkloadClassName, ...] = ("live", "derived", "replay")
@@ -156,12 +164,14 @@ Network = Annotated[AwsNetwork | LocalNetwork, Field(discriminator="kind")]
 
 
 class StrimziDeploy(SpecModel):
-    """Kafka (or AutoMQ) on Kubernetes under the Strimzi operator."""
+    """Kafka (or AutoMQ) on Kubernetes under the Strimzi operator; each broker gets a
+    ``volume_gib`` volume (default 20)."""
 
     kind: Literal["strimzi"]
     namespace: str = "kafka"
     brokers: int = Field(strict=True, default=3, ge=1, le=100)
     node_pool: str | None = None
+    volume_gib: int = Field(default=20, ge=1, le=16384)
 
 
 class MskDeploy(SpecModel):
@@ -204,7 +214,8 @@ class BrokerClient(SpecModel):
     It gets a client-id quota for ``client_id`` (default: the client's name): its class's
     quota with the ``quota`` overrides, which stay within the class. ``cidr`` is the
     network it connects from; an aws network requires it (the brokers' security group
-    admits exactly that), a local one refuses it.
+    admits exactly that), a local one refuses it. ``library`` (optional) names its client
+    library and pinned version, e.g. ``librdkafka 2.6.1``.
     """
 
     owner: str
@@ -212,6 +223,7 @@ class BrokerClient(SpecModel):
     client_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9._-]{1,200}$")
     cidr: IPv4Network | None = None
     quota: QuotaOverride | None = None
+    library: str | None = Field(default=None, pattern=r"^[A-Za-z][\w.+-]* \d+(\.\d+){1,3}$")
 
 
 class Cluster(SpecModel):
@@ -330,6 +342,33 @@ class TopicWrite(SpecModel):
     retention: DurationMs | None = None
 
 
+class Throughput(SpecModel):
+    """Expected traffic in bytes/s (byte sizes per second): ``average`` (more than 0) and
+    ``peak`` (default: the average; never below it). A replay's figures hold while it runs
+    (its class window); cost and readiness read them."""
+
+    average: ByteSize = Field(gt=0)
+    peak: ByteSize | None = None
+
+    @field_validator("peak")
+    @classmethod
+    def _peak_not_below_average(cls, value: int | None, info: ValidationInfo) -> int | None:
+        average = info.data.get("average")
+        if value is not None and isinstance(average, int) and value < average:
+            shown = format_byte_size(average)
+            raise PydanticCustomError(
+                "throughput_peak",
+                "peak below the average ({average}/s)",
+                {"average": shown, "fix": f"write a peak of at least {shown}, or leave peak out"},
+            )
+        return value
+
+    @property
+    def peak_rate(self) -> int:
+        """The peak, or the average when no peak is declared."""
+        return self.average if self.peak is None else self.peak
+
+
 class PipelineBase(SpecModel):
     """Fields every pipeline kind has; ``class`` defaults to its pool's class."""
 
@@ -349,10 +388,12 @@ class PipelineBase(SpecModel):
 
 
 class SourcePipeline(PipelineBase):
-    """Pulls from an external system into the ``writes`` topics."""
+    """Pulls from an external system into the ``writes`` topics at ``throughput``
+    (optional; split over the topics by partition count)."""
 
     kind: Literal["source"]
     connector: Connector
+    throughput: Throughput | None = None
 
 
 class SinkPipeline(PipelineBase):
@@ -363,10 +404,12 @@ class SinkPipeline(PipelineBase):
 
 
 class ReplayPipeline(PipelineBase):
-    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live."""
+    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live;
+    ``throughput`` (optional) is its rate while it runs."""
 
     kind: Literal["replay"]
     connector: Connector
+    throughput: Throughput | None = None
 
 
 class MirrorPipeline(PipelineBase):

@@ -29,6 +29,7 @@ FORMAT_HINTS = {
     "org.apache.kafka.connect.file.FileStreamSinkConnector",
     "bucket_prefix": "use 3-42 lowercase letters, digits and '-'",
     "instance_type": "write an MSK broker type such as kafka.m7g.large",
+    "library": "write the client library and its version, e.g. librdkafka 2.6.1",
 }
 TYPE_NAMES = {
     "string_type": "a string",

@@ -47,10 +47,17 @@ def _within_long(value: int | float) -> int:
     return int(value)
 
 
+_NEGATIVE = re.compile(r"^\s*-\s*\d")
+
+
 def parse_byte_size(value: Any) -> int:
     """Parse ``20MiB``/``5MB``/``1048576`` to bytes; the error carries the fix."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return _within_long(value)
+    if _NEGATIVE.match(str(value)) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "byte_size", "a byte size cannot be negative", {"fix": "write 0 or more, e.g. 2MiB"}
+        )
     match = _QUANTITY.match(value) if isinstance(value, str) else None
     if match is None or match.group(2) not in BYTE_UNITS:
         raise PydanticCustomError(

@@ -1,0 +1,143 @@
+"""Offsets: who owns each connector's progress, and whether recovery needs hand edits.
+
+- ``source-offsets``: a source connector (source, mirror, replay) keeps its offsets in its
+  pool's own offsets topic; a connector ``offsets.storage.topic`` moves them out: red.
+- ``sink-offsets``: a sink commits as its own group ``connect-<pipeline>``, readable by
+  its principal alone; ``consumer.override.group.id`` or another reader: red.
+- ``no-hand-edits``: a sink routes bad records to its dead-letter topic; with
+  ``errors.tolerance=all`` and no DLQ they vanish (yellow); otherwise a poison record
+  stops the task until someone moves the group's offset by hand (red).
+- ``replay-start``: where a replay's rerun starts is not declared in the spec; MirrorMaker
+  resumes from its stored offsets, so a rebuild from scratch means resetting them (yellow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bulkheads.plan import names
+from bulkheads.plan.platform import ConnectorPlan
+from bulkheads.readiness.facts import Check, Facts, green
+
+OFFSETS_TOPIC_KEY = "offsets.storage.topic"
+GROUP_OVERRIDE_KEY = "consumer.override.group.id"
+
+
+def source_offsets(facts: Facts) -> list[Check]:
+    """Each source connector's offsets are in its own pool's offsets topic."""
+    pools = {pool.worker.pool: pool.worker for pool in facts.plan.pools}
+    checks = []
+    for connector in facts.plan.connectors:
+        if connector.kind == "sink":
+            continue
+        where = f"pipelines.{connector.pipeline}"
+        moved = connector.config.get(OFFSETS_TOPIC_KEY)
+        if moved is not None:
+            checks.append(
+                Check(
+                    "red",
+                    f"{where}.connector.config[{OFFSETS_TOPIC_KEY}]",
+                    f"offsets kept in {moved}, outside pool {connector.pool}'s offsets topic",
+                    f"remove {OFFSETS_TOPIC_KEY}; the pool's offsets topic owns them",
+                )
+            )
+            continue
+        topic = pools[connector.pool].offset_topic
+        checks.append(green(where, f"offsets in {topic} (pool {connector.pool} alone)"))
+    return checks
+
+
+def _sinks(facts: Facts) -> Iterator[ConnectorPlan]:
+    return (connector for connector in facts.plan.connectors if connector.kind == "sink")
+
+
+def sink_offsets(facts: Facts) -> list[Check]:
+    """Each sink commits as its own consumer group, which only it may read."""
+    checks = []
+    for connector in _sinks(facts):
+        where = f"pipelines.{connector.pipeline}"
+        override = connector.config.get(GROUP_OVERRIDE_KEY)
+        group = names.sink_group(connector.pipeline)
+        readers = _group_readers(facts, connector.cluster, group)
+        if override is not None:
+            checks.append(
+                Check(
+                    "red",
+                    f"{where}.connector.config[{GROUP_OVERRIDE_KEY}]",
+                    f"commits as group {override}, not its own {group}",
+                    f"remove {GROUP_OVERRIDE_KEY}",
+                )
+            )
+        elif readers != {connector.username}:
+            checks.append(
+                Check(
+                    "red",
+                    f"plan: clusters.{connector.cluster} ACLs on group {group}",
+                    f"readable by {', '.join(sorted(readers)) or 'no one'}",
+                    "let only the sink's own principal read its group",
+                )
+            )
+        else:
+            checks.append(green(where, f"group {group}, read by {connector.username} alone"))
+    return checks
+
+
+def _group_readers(facts: Facts, cluster: str, group: str) -> set[str]:
+    return {
+        grant.principal.username
+        for grant in facts.plan.clusters[cluster].grants
+        for binding in grant.bindings
+        if binding.resource_type == "Group"
+        and binding.operation == "Read"
+        and (
+            binding.resource_name == group
+            or (binding.pattern_type == "Prefixed" and group.startswith(binding.resource_name))
+        )
+    }
+
+
+def no_hand_edits(facts: Facts) -> list[Check]:
+    """A bad record never needs a hand-moved offset: sinks dead-letter it."""
+    checks = []
+    for connector in _sinks(facts):
+        where = f"pipelines.{connector.pipeline}.connector.config"
+        tolerance = connector.config.get("errors.tolerance", "none")
+        dlq = connector.config.get("errors.deadletterqueue.topic.name")
+        if tolerance == "all" and dlq:
+            checks.append(green(where, f"bad records go to {dlq}"))
+        elif tolerance == "all":
+            checks.append(
+                Check(
+                    "yellow",
+                    f"{where}[errors.tolerance]",
+                    "bad records are skipped without a trace",
+                    "remove the errors.* keys so bulkheads plans its dead-letter topic",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "red",
+                    f"{where}[errors.tolerance]",
+                    f"errors.tolerance={tolerance}: a bad record stops the task until its "
+                    "group's offset is moved by hand",
+                    "remove the errors.* keys so bulkheads plans its dead-letter topic",
+                )
+            )
+    return checks
+
+
+def replay_start(facts: Facts) -> list[Check]:
+    """Each replay declares where a rerun starts (the spec has no such field yet)."""
+    pools = {pool.worker.pool: pool.worker for pool in facts.plan.pools}
+    return [
+        Check(
+            "yellow",
+            f"pipelines.{connector.pipeline}",
+            "where a rerun starts is not declared; it resumes from its offsets in "
+            f"{pools[connector.pool].offset_topic}, so a full rebuild means resetting them",
+            "declare the replay's start so tooling, not a person, resets its offsets",
+        )
+        for connector in facts.plan.connectors
+        if connector.kind == "replay"
+    ]
