@@ -39,8 +39,10 @@ from typing import Any, Literal, cast
 import pulumi
 import pulumi_kubernetes as k8s
 
+from bulkheads.cloud.args import CONNECT_REST_PORT
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
 from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
+from bulkheads.ops.endpoints import kubernetes_rest_url, pool_namespace
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.aws_pod_security import pod_security_group_policy
@@ -48,7 +50,6 @@ from components.strimzi_labels import connect_pods
 
 LABEL_PREFIX = "bulkheads.io/"
 NODE_POOL_KEY = LABEL_PREFIX + "node-pool"
-CONNECT_REST_PORT = 8083
 SECRET_PASSWORD_KEY = "password"
 BROKER_CA_KEY = "ca.crt"
 # Strimzi resolves ${secrets:<namespace>/<secret>:<key>} in connector config with this.
@@ -279,7 +280,7 @@ class WorkerPool(pulumi.ComponentResource):
         labels = ownership_labels(
             worker.owner, worker.workload_class, worker.pool, args.environment
         )
-        namespace_name = runtime.namespace or f"connect-{worker.pool}"
+        namespace_name = runtime.namespace or pool_namespace(worker.pool)
         connect_name = worker.pool
         for value in (namespace_name, connect_name):
             if not is_dns_label(value):
@@ -343,9 +344,7 @@ class WorkerPool(pulumi.ComponentResource):
                 labels,
                 child,
             )
-        rest_url = namespace.apply(
-            lambda ns: f"http://{connect_name}-connect-api.{ns}.svc:{CONNECT_REST_PORT}"
-        )
+        rest_url = namespace.apply(lambda ns: kubernetes_rest_url(connect_name, ns))
         return ConnectTarget(
             runtime="kubernetes",
             pool=worker.pool,
