@@ -43,9 +43,11 @@ from bulkheads.cloud.args import CONNECT_REST_PORT
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
 from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
 from bulkheads.ops.endpoints import kubernetes_rest_url, pool_namespace
+from bulkheads.ops.metrics import CONNECT_RULES, metrics_config
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.aws_pod_security import pod_security_group_policy
+from components.monitoring import metrics_config_map, pod_monitor
 from components.strimzi_labels import connect_pods
 
 LABEL_PREFIX = "bulkheads.io/"
@@ -313,6 +315,11 @@ class WorkerPool(pulumi.ComponentResource):
                 opts=child,
             )
             waits_for.append(self.broker_ca)
+        self.metrics = metrics_config_map(
+            f"{name}-metrics", f"{connect_name}-connect-metrics", namespace, CONNECT_RULES,
+            labels, child,
+        )  # fmt: skip
+        waits_for.append(self.metrics)
         self.kafka_connect = k8s.apiextensions.CustomResource(
             f"{name}-connect",
             api_version=tokens.STRIMZI_API_VERSION,
@@ -326,6 +333,10 @@ class WorkerPool(pulumi.ComponentResource):
             spec=self._connect_spec(args, runtime, labels, secret_name),
             opts=pulumi.ResourceOptions(parent=self, depends_on=waits_for),
         )
+        self.pod_monitor = pod_monitor(
+            f"{name}-pod-monitor", f"{connect_name}-connect", namespace,
+            connect_pods(connect_name), labels, child, cluster=worker.cluster, pool=worker.pool,
+        )  # fmt: skip
         self.network_policy = k8s.networking.v1.NetworkPolicy(
             f"{name}-egress",
             metadata=object_meta(f"{connect_name}-egress", namespace, labels),
@@ -373,6 +384,7 @@ class WorkerPool(pulumi.ComponentResource):
                 "passwordSecret": {"secretName": secret_name, "password": SECRET_PASSWORD_KEY},
             },
             "config": {**self.worker_config, **SECRET_CONFIG_PROVIDER},
+            "metricsConfig": metrics_config(f"{args.worker.pool}-connect-metrics"),
             "resources": {
                 "requests": {"cpu": runtime.cpu_request, "memory": runtime.memory_request},
                 "limits": {"cpu": runtime.cpu_limit, "memory": runtime.memory_limit},

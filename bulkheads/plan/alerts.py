@@ -34,6 +34,7 @@ writes counts as infinitely late); MirrorMaker 2 reports its replication latency
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -216,7 +217,7 @@ def time_lag_expr(spec: PlatformSpec, name: str) -> str:
     """PromQL for how far behind (seconds) pipeline ``name`` reads its topics."""
     pipeline = spec.pipelines[name]
     cluster = spec.cluster_of(name)
-    topics = "|".join(pipeline.reads)
+    topics = _any_of(pipeline.reads)
     if pipeline.connector.connector_class == MIRROR_SOURCE_CONNECTOR:
         where = f'kafka_cluster="{cluster}",pool="{pipeline.pool}",topic=~"{topics}"'
         return (
@@ -304,6 +305,11 @@ def _labels(
     keys = {"cluster": "kafka_cluster"}
     labels.update({keys.get(key, key): value for key, value in where.items() if value})
     return labels
+
+
+def _any_of(topics: list[str]) -> str:
+    """A PromQL regex literal body matching exactly ``topics``."""
+    return "|".join(re.escape(topic).replace("\\", "\\\\") for topic in topics)
 
 
 def _seconds(ms: int) -> str:
