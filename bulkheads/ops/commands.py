@@ -1,6 +1,6 @@
 """Operations verbs: ``alerts``, ``runbook``, ``diagram`` and ``status``.
 
-``alerts`` and ``runbook`` and ``diagram`` read only the spec (no platform needed);
+``alerts``, ``runbook`` and ``diagram`` read only the spec (no platform needed);
 ``status`` asks the live platform (see ``bulkheads.ops.endpoints``) and exits 1 when any
 pipeline is past an alert threshold.
 """

@@ -41,7 +41,6 @@ class Endpoints:
     spec: PlatformSpec
     connect_urls: Mapping[str, str] = field(default_factory=dict)
     client_configs: Mapping[str, Path] = field(default_factory=dict)
-    state_dir: Path | None = None
 
     def rest_url(self, pool: str) -> str:
         """The Connect REST URL of ``pool``."""
@@ -58,7 +57,7 @@ class Endpoints:
             return read_properties(self.client_configs[cluster])
         if isinstance(self.spec.clusters[cluster].deploy, LocalDeploy):
             try:
-                return LocalPlatform(state_dir=self.state_dir).connection(cluster).client_config()
+                return LocalPlatform().connection(cluster).client_config()
             except LocalPlatformError as error:
                 raise EndpointError(str(error)) from None
         raise EndpointError(
