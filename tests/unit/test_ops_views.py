@@ -10,6 +10,7 @@ import pytest
 
 from bulkheads.cli import main
 from bulkheads.ops import diagram
+from bulkheads.ops.endpoints import EndpointError, Endpoints, parse_assignments
 from bulkheads.ops.lag import Lag, Progress, mirror_positions
 from bulkheads.ops.status import PipelineStatus, breaches, render
 from bulkheads.spec.loader import load_platform
@@ -138,3 +139,29 @@ def test_mirrormaker_offsets_are_the_next_offsets_to_copy() -> None:
         {"partition": {"something": "else"}, "offset": {"position": 3}},
     ]  # fmt: skip
     assert mirror_positions(answer) == {("raw.a.b", 1): 42}
+
+
+def test_endpoints_reach_kubernetes_pools_and_named_clusters(tmp_path: Path) -> None:
+    prod = load_platform(ROOT / "stacks" / "Pulumi.prod.yaml")
+    login = tmp_path / "delivery.properties"
+    login.write_text(
+        "# admin of delivery\nbootstrap.servers=b-1:9096\nsasl.mechanism=SCRAM-SHA-512\n"
+    )
+    endpoints = Endpoints(
+        prod,
+        connect_urls=parse_assignments(["search-sinks=http://127.0.0.1:8083"], "--connect-url"),
+        client_configs={"delivery": login},
+    )
+    assert endpoints.rest_url("search-sinks") == "http://127.0.0.1:8083"
+    assert (
+        endpoints.rest_url("lake-sinks")
+        == "http://lake-sinks-connect-api.connect-lake-sinks.svc:8083"
+    )
+    assert endpoints.admin_config("delivery") == {
+        "bootstrap.servers": "b-1:9096",
+        "sasl.mechanism": "SCRAM-SHA-512",
+    }
+    with pytest.raises(EndpointError, match="pass --client-config lake=FILE"):
+        endpoints.admin_config("lake")
+    with pytest.raises(ValueError, match="write --connect-url as NAME=VALUE"):
+        parse_assignments(["search-sinks"], "--connect-url")
