@@ -17,8 +17,10 @@ Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg
 
 def _registrars() -> list[Register]:
     from bulkheads import main_job
+    from bulkheads.connect import commands as connect_commands
     from bulkheads.cost import commands as cost_commands
     from bulkheads.local import commands as local_commands
+    from bulkheads.ops import commands as ops_commands
     from bulkheads.readiness import commands as readiness_commands
     from bulkheads.spec import commands as spec_commands
 
@@ -28,6 +30,8 @@ def _registrars() -> list[Register]:
         main_job.register,
         cost_commands.register,
         readiness_commands.register,
+        ops_commands.register,
+        connect_commands.register,
     ]
 
 

@@ -32,6 +32,7 @@ from components.cluster import Cluster, ClusterWiring
 from components.connector import Connector, ConnectorArgs
 from components.data_plane import DataPlane
 from components.kafka_provider import kafka_provider
+from components.monitoring import prometheus_rule
 from components.network import Network
 from components.secrets import GeneratedPassword
 from components.strimzi_labels import kafka_pods
@@ -87,6 +88,7 @@ class Platform(pulumi.ComponentResource):
             connector.pipeline: self._build_connector(name, connector, args)
             for connector in plan.connectors
         }
+        self.alert_rules = self._alert_rules(name, args)
         self.outputs = self._summary(plan)
         self.register_outputs({"summary": self.outputs})
 
@@ -225,6 +227,29 @@ class Platform(pulumi.ComponentResource):
                 parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]
             ),
         )
+
+    def _alert_rules(self, name: str, args: PlatformArgs) -> list[pulumi.Resource]:
+        """A PrometheusRule per alert group of a Kubernetes pool (in the pool's namespace)
+        or of a Strimzi cluster (in the cluster's), beside what it watches."""
+        made: list[pulumi.Resource] = []
+        labels = {"bulkheads.io/environment": args.plan.environment}
+        for group in args.plan.alerts:
+            namespace: pulumi.Input[str]
+            if group.pool is not None:
+                pool = self.pools[group.pool]
+                if pool.target.runtime != "kubernetes":
+                    continue
+                resource = f"{name}-pool-{group.pool}-alerts"
+                namespace = pool.target.namespace
+                opts = pulumi.ResourceOptions(parent=pool, depends_on=list(pool.target.workers))
+            else:
+                resource = f"{name}-cluster-{group.cluster}-alerts"
+                namespace = args.clusters[group.cluster].strimzi.namespace
+                opts = pulumi.ResourceOptions(
+                    parent=self.clusters[group.cluster], provider=args.kubernetes
+                )
+            made.append(prometheus_rule(resource, namespace, group, labels, opts))
+        return made
 
     def _cluster_login(self, prefix: str, cluster: str, username: str) -> dict[str, Any]:
         """MirrorMaker 2 client settings reaching ``cluster`` as the pipeline principal."""

@@ -1,5 +1,6 @@
-"""Strimzi custom resources for a cluster: ``Kafka``, ``KafkaNodePool``, the admin user and
-the cluster CA.
+"""Strimzi custom resources for a cluster: ``Kafka``, ``KafkaNodePool``, the admin user,
+the cluster CA, and its metrics: the JMX exporter ConfigMap (``metricsConfig``), the Kafka
+Exporter (consumer group lag) and a PodMonitor (``components.monitoring``).
 
 The cluster runs in KRaft mode with one node pool of combined broker/controller nodes, a
 SCRAM-SHA-512 listener over TLS (``SCRAM_TLS_PORT``) and the simple authorizer with the
@@ -20,7 +21,10 @@ import pulumi_kubernetes as k8s
 
 from bulkheads.cloud.args import SCRAM_TLS_PORT, StrimziSettings
 from bulkheads.cloud.broker_config import BASE_BROKER_CONFIG
+from bulkheads.ops.metrics import KAFKA_RULES, metrics_config
 from components import tokens
+from components.monitoring import metrics_config_map, pod_monitor
+from components.strimzi_labels import kafka_cluster_pods
 from components.worker_pool import node_pool_placement
 
 LISTENER_NAME = "scram"
@@ -65,6 +69,9 @@ def strimzi_cluster(
     namespace = settings.namespace
     strimzi_labels = {**labels, "strimzi.io/cluster": cluster}
     ca_secrets = _cluster_ca(name, cluster, namespace, settings, ca_key, strimzi_labels, child)
+    metrics = metrics_config_map(
+        f"{name}-kafka-metrics", f"{cluster}-kafka-metrics", namespace, KAFKA_RULES, labels, child
+    )
 
     kafka_spec: dict[str, object] = {
         "version": settings.kafka_version,
@@ -79,6 +86,7 @@ def strimzi_cluster(
         ],
         "authorization": {"type": "simple", "superUsers": [admin_username]},
         "config": {**BASE_BROKER_CONFIG, **kafka_config},
+        "metricsConfig": metrics_config(f"{cluster}-kafka-metrics"),
     }
     cluster_ca = {"generateCertificateAuthority": False}
     if settings.image:
@@ -101,6 +109,7 @@ def strimzi_cluster(
         },
         spec={
             "kafka": kafka_spec,
+            "kafkaExporter": {"topicRegex": ".*", "groupRegex": ".*"},
             "clusterCa": cluster_ca,
             "entityOperator": {
                 "userOperator": {},
@@ -116,8 +125,15 @@ def strimzi_cluster(
                 },
             },
         },
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=ca_secrets),
+        opts=pulumi.ResourceOptions(
+            parent=parent, provider=provider, depends_on=[*ca_secrets, metrics]
+        ),
     )
+    pod_monitor(
+        f"{name}-pod-monitor", f"{cluster}-kafka", namespace, kafka_cluster_pods(cluster),
+        labels, pulumi.ResourceOptions(parent=parent, provider=provider, depends_on=[kafka]),
+        cluster=cluster,
+    )  # fmt: skip
     volume: dict[str, object] = {
         "id": 0,
         "type": "persistent-claim",

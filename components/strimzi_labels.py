@@ -16,3 +16,8 @@ def kafka_pods(cluster: str) -> dict[str, str]:
 def connect_pods(connect_name: str) -> dict[str, str]:
     """The worker pods of KafkaConnect ``connect_name``."""
     return {"strimzi.io/cluster": connect_name, "strimzi.io/kind": "KafkaConnect"}
+
+
+def kafka_cluster_pods(cluster: str) -> dict[str, str]:
+    """Every pod Strimzi runs for the Kafka CR ``cluster`` (nodes, Kafka Exporter)."""
+    return {"strimzi.io/cluster": cluster, "strimzi.io/kind": "Kafka"}

@@ -89,3 +89,9 @@ STRIMZI_KAFKA_USER = "kubernetes:kafka.strimzi.io/v1beta2:KafkaUser"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 EKS_VPC_RESOURCES_API_VERSION = "vpcresources.k8s.aws/v1beta1"
 EKS_SECURITY_GROUP_POLICY = "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy"
+
+# Operations layer (issue 15): metrics and alerting (prometheus-operator monitoring.coreos.com/v1)
+K8S_CONFIG_MAP = "kubernetes:core/v1:ConfigMap"
+MONITORING_API_VERSION = "monitoring.coreos.com/v1"
+PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+POD_MONITOR = "kubernetes:monitoring.coreos.com/v1:PodMonitor"

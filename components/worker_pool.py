@@ -39,16 +39,19 @@ from typing import Any, Literal, cast
 import pulumi
 import pulumi_kubernetes as k8s
 
+from bulkheads.cloud.args import CONNECT_REST_PORT
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
 from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
+from bulkheads.ops.endpoints import kubernetes_rest_url, pool_namespace
+from bulkheads.ops.metrics import CONNECT_RULES, metrics_config
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.aws_pod_security import pod_security_group_policy
+from components.monitoring import metrics_config_map, pod_monitor
 from components.strimzi_labels import connect_pods
 
 LABEL_PREFIX = "bulkheads.io/"
 NODE_POOL_KEY = LABEL_PREFIX + "node-pool"
-CONNECT_REST_PORT = 8083
 SECRET_PASSWORD_KEY = "password"
 BROKER_CA_KEY = "ca.crt"
 # Strimzi resolves ${secrets:<namespace>/<secret>:<key>} in connector config with this.
@@ -279,7 +282,7 @@ class WorkerPool(pulumi.ComponentResource):
         labels = ownership_labels(
             worker.owner, worker.workload_class, worker.pool, args.environment
         )
-        namespace_name = runtime.namespace or f"connect-{worker.pool}"
+        namespace_name = runtime.namespace or pool_namespace(worker.pool)
         connect_name = worker.pool
         for value in (namespace_name, connect_name):
             if not is_dns_label(value):
@@ -312,6 +315,11 @@ class WorkerPool(pulumi.ComponentResource):
                 opts=child,
             )
             waits_for.append(self.broker_ca)
+        self.metrics = metrics_config_map(
+            f"{name}-metrics", f"{connect_name}-connect-metrics", namespace, CONNECT_RULES,
+            labels, child,
+        )  # fmt: skip
+        waits_for.append(self.metrics)
         self.kafka_connect = k8s.apiextensions.CustomResource(
             f"{name}-connect",
             api_version=tokens.STRIMZI_API_VERSION,
@@ -325,6 +333,10 @@ class WorkerPool(pulumi.ComponentResource):
             spec=self._connect_spec(args, runtime, labels, secret_name),
             opts=pulumi.ResourceOptions(parent=self, depends_on=waits_for),
         )
+        self.pod_monitor = pod_monitor(
+            f"{name}-pod-monitor", f"{connect_name}-connect", namespace,
+            connect_pods(connect_name), labels, child, cluster=worker.cluster, pool=worker.pool,
+        )  # fmt: skip
         self.network_policy = k8s.networking.v1.NetworkPolicy(
             f"{name}-egress",
             metadata=object_meta(f"{connect_name}-egress", namespace, labels),
@@ -343,9 +355,7 @@ class WorkerPool(pulumi.ComponentResource):
                 labels,
                 child,
             )
-        rest_url = namespace.apply(
-            lambda ns: f"http://{connect_name}-connect-api.{ns}.svc:{CONNECT_REST_PORT}"
-        )
+        rest_url = namespace.apply(lambda ns: kubernetes_rest_url(connect_name, ns))
         return ConnectTarget(
             runtime="kubernetes",
             pool=worker.pool,
@@ -374,6 +384,7 @@ class WorkerPool(pulumi.ComponentResource):
                 "passwordSecret": {"secretName": secret_name, "password": SECRET_PASSWORD_KEY},
             },
             "config": {**self.worker_config, **SECRET_CONFIG_PROVIDER},
+            "metricsConfig": metrics_config(f"{args.worker.pool}-connect-metrics"),
             "resources": {
                 "requests": {"cpu": runtime.cpu_request, "memory": runtime.memory_request},
                 "limits": {"cpu": runtime.cpu_limit, "memory": runtime.memory_limit},

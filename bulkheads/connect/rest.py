@@ -220,3 +220,11 @@ def delete_connector(base_url: str, name: str, timeout: float = DEFAULT_TIMEOUT)
         if time.monotonic() > deadline:
             raise ConnectRestError("DELETE", _path(name), 0, f"still present after {timeout}s")
         time.sleep(_POLL_INTERVAL)
+
+
+def restart(base_url: str, name: str, task: int | None = None) -> None:
+    """Restart task ``task`` of ``name``, or the connector and its failed tasks (``None``)."""
+    if task is None:
+        call(base_url, "POST", _path(name, "restart") + "?includeTasks=true&onlyFailed=true")
+    else:
+        call(base_url, "POST", _path(name, "tasks", str(task), "restart"))

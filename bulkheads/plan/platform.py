@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkheads.plan import names, plan_clusters
+from bulkheads.plan.alerts import AlertGroup, plan_alerts
 from bulkheads.plan.topics import durability
 from bulkheads.plan.types import ClusterPlan, PipelineKind, WorkerPoolPlan, WorkloadClass
 from bulkheads.spec.model import (
@@ -94,12 +95,14 @@ class ConnectorPlan:
 
 @dataclass(frozen=True)
 class PlatformPlan:
-    """Every cluster's data plane, every pool and every connector of one environment."""
+    """Every cluster's data plane, every pool and every connector of one environment, and
+    its alert rules (``bulkheads.plan.alerts``)."""
 
     environment: str
     clusters: dict[str, ClusterPlan]
     pools: tuple[PoolPlan, ...]
     connectors: tuple[ConnectorPlan, ...]
+    alerts: tuple[AlertGroup, ...] = ()
 
 
 def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
@@ -115,7 +118,7 @@ def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
         for name, pool in spec.pools.items()
     )
     connectors = tuple(_connector(spec, name, project_root) for name in sorted(spec.pipelines))
-    return PlatformPlan(spec.environment, clusters, pools, connectors)
+    return PlatformPlan(spec.environment, clusters, pools, connectors, plan_alerts(spec))
 
 
 def _runtime(runtime: KubernetesRuntime | LocalRuntime) -> KubernetesPoolRuntime | LocalPoolRuntime:

@@ -21,7 +21,8 @@ Every rule adds Problems; nothing stops at the first one. The rules:
 - classes are consistent: ``min_insync_replicas <= replication_factor``,
   ``retention_min <= retention <= retention_max``, replay window start before end, each
   class's replication factor fits the brokers of every cluster serving it; a topic's
-  ``retention`` and a pipeline's ``quota`` stay within their class;
+  ``retention`` and a pipeline's ``quota`` stay within their class, its ``alerts``
+  within sense (``alert_bounds``);
 - clusters: ``automq`` needs ``storage`` and a ``strimzi`` deploy; ``kafka`` has no
   ``storage``; a ``dedicated`` cluster serves one class; a ``regulated`` one is dedicated
   and runs only its owner's pools;
@@ -46,6 +47,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bulkheads.spec.addresses import address_problems
+from bulkheads.spec.alert_bounds import alert_problems
 from bulkheads.spec.connector_rules import connector_problems
 from bulkheads.spec.errors import MISSING, Path, Problem, did_you_mean, one_of
 from bulkheads.spec.model import (
@@ -490,6 +492,7 @@ class _Checker:
                     format_duration(write.retention),
                 )
         self._quota_bounds(("pipelines", name, "quota"), class_name, pipeline.quota)
+        self.problems.extend(alert_problems(self.spec, name))
 
     def _quota_bounds(
         self, path: Path, class_name: WorkloadClassName, override: QuotaOverride | None

@@ -92,10 +92,19 @@ class QuotaOverride(SpecModel):
 
 
 class Alerts(SpecModel):
-    """Alert thresholds: consumer lag (ms) and failed Connect tasks before paging."""
+    """Alert thresholds: consumer lag (ms) and failed Connect tasks before paging (0: no
+    failed-task alert)."""
 
     consumer_lag: DurationMs
     failed_tasks: int = Field(strict=True, ge=0)
+
+
+class AlertsOverride(SpecModel):
+    """A pipeline's own alert thresholds where its class default does not fit (e.g. a
+    customer-facing sink that pages sooner); each key left out keeps the class value."""
+
+    consumer_lag: DurationMs | None = Field(default=None, gt=0)
+    failed_tasks: int | None = Field(default=None, ge=0)
 
 
 class ClassSettings(SpecModel):
@@ -380,6 +389,7 @@ class PipelineBase(SpecModel):
         default_factory=list
     )
     quota: QuotaOverride | None = None
+    alerts: AlertsOverride | None = None
 
     @property
     def written_topics(self) -> list[str]:
@@ -468,6 +478,14 @@ class PlatformSpec(SpecModel):
     def quota_of(self, pipeline: str) -> QuotaLimits:
         """A pipeline's effective quota: its class's limits with its own overrides."""
         return self.effective_quota(self.class_of(pipeline), self.pipelines[pipeline].quota)
+
+    def alerts_of(self, pipeline: str) -> Alerts:
+        """A pipeline's alert thresholds: its class's with its own ``alerts`` overrides."""
+        alerts = self.classes.get(self.class_of(pipeline)).alerts
+        override = self.pipelines[pipeline].alerts
+        if override is None:
+            return alerts
+        return alerts.model_copy(update=override.model_dump(exclude_none=True))
 
     def effective_quota(
         self, workload_class: WorkloadClassName, override: QuotaOverride | None

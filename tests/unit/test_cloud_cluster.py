@@ -85,6 +85,8 @@ STRIMZI_PARTS = {
     tokens.STRIMZI_KAFKA_NODE_POOL: 1,
     tokens.K8S_SECRET: 3,  # admin password, CA certificate, CA key
     tokens.STRIMZI_KAFKA_USER: 1,
+    tokens.K8S_CONFIG_MAP: 1,  # the brokers' JMX exporter configuration
+    tokens.POD_MONITOR: 1,
 }
 
 

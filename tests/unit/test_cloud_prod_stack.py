@@ -66,6 +66,8 @@ EXPECTED_COUNTS = {
     tokens.STRIMZI_KAFKA_NODE_POOL: STRIMZI,
     tokens.K8S_SECRET: 3 * STRIMZI,  # the admin password, the CA certificate and key
     tokens.STRIMZI_KAFKA_USER: STRIMZI,
+    tokens.K8S_CONFIG_MAP: STRIMZI,  # the brokers' JMX exporter configuration
+    tokens.POD_MONITOR: STRIMZI,
     tokens.AWS_MSK_CONFIGURATION: 2,
     tokens.AWS_MSK_CLUSTER: 2,
     tokens.AWS_IAM_POLICY: 2,  # the MSK clusters' admin policies

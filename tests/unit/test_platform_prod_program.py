@@ -36,6 +36,9 @@ PER_POOL = {
     tokens.STRIMZI_KAFKA_CONNECT: 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     tokens.EKS_SECURITY_GROUP_POLICY: 1,
+    tokens.K8S_CONFIG_MAP: 1,  # JMX exporter configuration, its PodMonitor, its alert rules
+    tokens.POD_MONITOR: 1,
+    tokens.PROMETHEUS_RULE: 1,
 }
 PER_CONNECTOR = {
     tokens.K8S_SECRET: 1,
@@ -125,6 +128,10 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     )
     for kind, count in PER_CONNECTOR.items():
         expected[kind] += count * len(plan.connectors)
+    # each Strimzi cluster's alert rules
+    expected[tokens.PROMETHEUS_RULE] += sum(
+        c.deploy.kind == "strimzi" for c in prod.clusters.values()
+    )
     return expected
 
 

@@ -137,6 +137,8 @@ def test_kubernetes_pool_registers_its_objects_under_the_component(harness: Clou
             tokens.K8S_SECRET,
             tokens.STRIMZI_KAFKA_CONNECT,
             tokens.K8S_NETWORK_POLICY,
+            tokens.K8S_CONFIG_MAP,
+            tokens.POD_MONITOR,
         ]
     )
     for child in children:

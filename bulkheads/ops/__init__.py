@@ -1,0 +1,1 @@
+"""The operations layer: alert rules, runbooks, diagrams and live status, from spec and plan."""

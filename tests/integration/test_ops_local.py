@@ -1,0 +1,196 @@
+"""The operations layer against the real local stack: a sink's target breaks, ``bulkheads
+status`` reports the failed task and the growing lag against its threshold with the owner's
+on-call, and the runbook's own commands (restart, pause, resume, ``bulkheads up``) bring it
+back.
+
+One ``pulumi up`` of the local stack on free ports (its own state dirs, beside a ``make
+up``); ``orders-archive`` gets a 5 s consumer-lag threshold so that a breach shows within
+seconds. Everything started here is destroyed and stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bulkheads.engine import Engine
+from bulkheads.local import LocalPlatform
+from tests.integration.test_stack_local import ROOT, _isolated_spec, _restore, eventually
+
+pytestmark = pytest.mark.integration
+pytest.importorskip("confluent_kafka")
+
+STACK = "local"
+SINK = "orders-archive"
+LAG_THRESHOLD = "5s"
+COMMAND_TIMEOUT = 300
+
+
+@dataclass
+class OpsStack:
+    spec_file: Path
+    source_file: Path
+    sink_file: Path
+    env: dict[str, str]
+
+    def bulkheads(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run the ``bulkheads`` CLI as a user would, in this stack's environment."""
+        result = subprocess.run(
+            [sys.executable, "-m", "bulkheads.cli", *args],
+            env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+        )  # fmt: skip
+        if check and result.returncode not in (0, 1):
+            raise AssertionError(f"bulkheads {' '.join(args)}: {result.stderr[-2000:]}")
+        return result
+
+    def status(self) -> tuple[int, dict[str, dict[str, Any]]]:
+        result = self.bulkheads("status", "--stack", STACK, "--json")
+        return result.returncode, {row["pipeline"]: row for row in json.loads(result.stdout)}
+
+    def runbook_commands(self, section: str) -> list[list[str]]:
+        """The ``bulkheads`` commands of one runbook section, as the runbook prints them."""
+        text = self.bulkheads("runbook", STACK, SINK).stdout
+        body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+        block = body.split("```sh\n", 1)[1].split("```", 1)[0]
+        return [shlex.split(line) for line in block.splitlines() if line.startswith("bulkheads ")]
+
+    def produce(self, count: int) -> None:
+        with self.source_file.open("a") as source:
+            for index in range(count):
+                source.write(json.dumps({"id": f"ops-{time.time_ns()}-{index}"}) + "\n")
+
+
+@pytest.fixture(scope="module")
+def ops(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+) -> Iterator[OpsStack]:
+    state = tmp_path_factory.mktemp("ops-local")
+    spec_file, port = _isolated_spec(state, free_port)
+    document = yaml.safe_load(spec_file.read_text())
+    pipelines = document["config"]["bulkheads:platform"]["pipelines"]
+    pipelines[SINK]["alerts"] = {"consumer_lag": LAG_THRESHOLD}
+    spec_file.write_text(yaml.safe_dump(document))
+    files = {name: Path(p["connector"]["config"]["file"]) for name, p in pipelines.items()
+             if "file" in p.get("connector", {}).get("config", {})}  # fmt: skip
+    for path in files.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    keys = ("BULKHEADS_STATE_DIR", "BULKHEADS_PULUMI_DIR", "BULKHEADS_SPEC_FILE")
+    saved = {key: os.environ.get(key) for key in keys}
+    os.environ.update(
+        BULKHEADS_STATE_DIR=str(state / "local"),
+        BULKHEADS_PULUMI_DIR=str(state / "pulumi"),
+        BULKHEADS_SPEC_FILE=str(spec_file),
+    )
+    harness = LocalPlatform(state_dir=state / "local")
+    engine: Engine | None = None
+    try:
+        # `bulkheads up` (a runbook command) starts the cluster's controller on port + 1
+        harness.start_kafka(port=port, controller_port=port + 1, cluster=STACK)
+        engine = Engine.ensure()
+        engine.select_stack(STACK)
+        engine.run("up", "--yes", "--skip-preview", "--stack", STACK, capture=True)
+        yield OpsStack(spec_file, files["orders-events"], files[SINK], dict(os.environ))
+    finally:
+        if engine is not None:
+            engine.run("destroy", "--yes", "--skip-preview", "--stack", STACK, check=False)
+        harness.down()
+        for key, value in saved.items():
+            _restore(key, value)
+
+
+def test_alerts_of_the_stack_carry_the_pipeline_override(ops: OpsStack) -> None:
+    rules = yaml.safe_load(ops.bulkheads("alerts", "--stack", STACK).stdout)
+    lag = [
+        rule
+        for group in rules["groups"]
+        for rule in group["rules"]
+        if rule["alert"] == "BulkheadsConsumerLag" and rule["labels"].get("pipeline") == SINK
+    ]
+    assert [rule["annotations"]["threshold"] for rule in lag] == [LAG_THRESHOLD]
+    assert lag[0]["labels"]["oncall"] == "pagerduty:analytics"
+
+
+def test_status_reports_a_failed_sink_and_its_growing_lag_with_the_oncall(ops: OpsStack) -> None:
+    ops.produce(3)
+    eventually(lambda: ops.status()[1][SINK]["lag"]["records"] == 0, "the sink to catch up")
+
+    ops.sink_file.unlink(missing_ok=True)
+    ops.sink_file.mkdir()  # the sink's target can no longer be written
+    restart, restart_task = ops.runbook_commands("Restart a failed task")
+    assert restart_task[-2:] == ["--task", "0"]
+    assert ops.bulkheads(*restart_task[1:]).returncode == 0  # a running task restarts too
+    eventually(lambda: ops.status()[1][SINK]["failed_tasks"] == 1, "the sink task to fail")
+
+    ops.produce(5)
+    code, first = ops.status()
+    row = first[SINK]
+    assert code == 1
+    assert row["tasks"] == {"0": "FAILED"} and row["error"]
+    assert row["oncall"] == "pagerduty:analytics" and row["owner"] == "analytics"
+    assert "1 failed task(s) >= 1" in row["breaches"]
+    assert row["lag_threshold_ms"] == 5000
+
+    time.sleep(3)
+    ops.produce(5)
+    behind = first[SINK]["lag"]["records"]
+    later = eventually(lambda: _lag_breached(ops, behind), "the lag to grow past its threshold")
+    assert later["lag"]["seconds"] > first[SINK]["lag"]["seconds"]
+    table = ops.bulkheads("status", STACK).stdout
+    sink_table = table.split(f"{SINK}  sink", 1)[1].split("\n\n", 1)[0]
+    assert "0:FAILED (alert at 1 failed)  <- BREACH" in sink_table
+    assert "(alert > 5s)  <- BREACH" in sink_table
+    assert "pagerduty:analytics" in sink_table
+
+    shutil.rmtree(ops.sink_file)  # the target is back: the runbook's restart recovers
+    assert ops.bulkheads(*restart[1:]).returncode == 0
+    recovered = eventually(
+        lambda: (row := ops.status()[1][SINK])["lag"]["records"] == 0 and row,
+        "the backlog to drain",
+    )
+    assert recovered["tasks"] == {"0": "RUNNING"} and not recovered["breaches"]
+
+
+def _lag_breached(ops: OpsStack, records_before: int) -> dict[str, Any] | None:
+    """The sink's status once its lag grew beyond ``records_before`` and breached."""
+    row = ops.status()[1][SINK]
+    grown = row["lag"]["records"] > records_before
+    return row if grown and any(b.startswith("lag ") for b in row["breaches"]) else None
+
+
+def test_runbook_pause_resume_and_up_restore_the_declared_state(ops: OpsStack) -> None:
+    pause, resume = ops.runbook_commands("Pause and resume")
+    assert ops.bulkheads(*pause[1:]).stdout.startswith(f"{SINK}: PAUSED")
+    assert ops.status()[1][SINK]["connector_state"] == "PAUSED"
+    assert ops.bulkheads(*resume[1:]).stdout.startswith(f"{SINK}: RUNNING")
+
+    assert ops.bulkheads(*pause[1:]).returncode == 0
+    up = [c for c in ops.runbook_commands("Roll back") if c[:2] == ["bulkheads", "up"]]
+    assert up == [["bulkheads", "up", "--stack", STACK]]
+    result = ops.bulkheads(*up[0][1:])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert ops.status()[1][SINK]["connector_state"] == "RUNNING"
+
+
+def test_the_runbook_names_who_is_paged_and_what_it_touches(ops: OpsStack) -> None:
+    text = ops.bulkheads("runbook", STACK, SINK).stdout
+    facts = (
+        "| on-call | pagerduty:analytics |",
+        "| reads | raw.orders.events |",
+        "| principal | pipeline.orders-archive |",
+        "| consumer group | connect-orders-archive |",
+        "| BulkheadsConsumerLag | 5s |",
+    )
+    for fact in facts:
+        assert fact in text, fact
