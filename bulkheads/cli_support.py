@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.console import RenderableType
+
+from bulkheads import console
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
@@ -100,12 +103,20 @@ def load_stack_spec(ref: StackRef) -> PlatformSpec:
     return load_platform(ref.file)
 
 
-def emit(args: argparse.Namespace, data: Any, render: Callable[[Any], str]) -> None:
-    """Print ``data`` as JSON (``--format json``) or as ``render(data)``."""
-    if getattr(args, "format", "table") == "json":
+def wants_json(args: argparse.Namespace) -> bool:
+    """Whether the verb was asked for ``--format json``."""
+    return bool(getattr(args, "format", "table") == "json")
+
+
+def emit(args: argparse.Namespace, data: Any, render: Callable[[Any], RenderableType]) -> None:
+    """Print ``data`` as JSON (``--format json``) or as ``render(data)`` (text or a rich
+    renderable such as ``console.table``)."""
+    if wants_json(args):
         print(json.dumps(data, indent=2, sort_keys=True, default=str))
-    else:
-        print(render(data))
+        return
+    rendered = render(data)
+    if rendered != "":
+        console.out().print(rendered, highlight=False, markup=False)
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

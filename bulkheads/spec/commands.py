@@ -1,55 +1,128 @@
-"""CLI verbs of the spec layer: ``bulkheads validate FILE...`` and ``bulkheads show FILE``.
+"""CLI verbs of the spec layer: ``bulkheads validate [STACK...]`` and ``bulkheads show [STACK]``.
 
-Exit status: 0 when every file is valid, 2 when any is not (problems go to stderr, one
-per line, never a traceback).
+A stack is a name (``prod``) or a stack file; the default is ``local``. Exit status: 0 when
+every stack is valid, 1 when any is not (problems go to stderr one per line, or into the
+JSON document with ``--format json``), 2 when a named stack does not exist.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-from bulkheads.spec.errors import SpecError
-from bulkheads.spec.loader import load_platform
+from bulkheads.cli_support import (
+    DEFAULT_STACK,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_format_argument,
+    add_stack_argument,
+    emit,
+    guarded,
+    load_stack_spec,
+    resolve_stack,
+    stack_ref,
+    wants_json,
+)
+from bulkheads.spec.errors import MISSING, Problem, SpecError, format_path, format_value
 from bulkheads.spec.summary import summarize
 
-EXIT_OK = 0
-EXIT_INVALID = 2
+VALIDATE_SCHEMA = "bulkheads.validate/1"
+SHOW_SCHEMA = "bulkheads.show/1"
 
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``validate`` and ``show`` to the ``bulkheads`` command."""
-    validate = verbs.add_parser("validate", help="check stack files against the spec and doctrine")
-    validate.add_argument("files", nargs="+", metavar="FILE", help="stacks/Pulumi.<env>.yaml")
+    validate = verbs.add_parser(
+        "validate",
+        help="check stacks against the spec and doctrine (no engine needed)",
+        description="Check stacks against the spec and doctrine; every problem at once.",
+        epilog="example: bulkheads validate local dev prod --json",
+    )
+    validate.add_argument(
+        "stacks",
+        nargs="*",
+        metavar="STACK",
+        help=f"stack names or stack files; default: {DEFAULT_STACK}",
+    )
+    add_format_argument(validate)
     validate.set_defaults(handler=run_validate)
-    show = verbs.add_parser("show", help="summarize the platform a stack file declares")
-    show.add_argument("file", metavar="FILE", help="stacks/Pulumi.<env>.yaml")
-    show.set_defaults(handler=run_show)
+    show = verbs.add_parser(
+        "show",
+        help="summarize the platform a stack declares",
+        description="Clusters, pools per cluster, pipelines per class and owner.",
+        epilog="example: bulkheads show prod",
+    )
+    add_stack_argument(show)
+    add_format_argument(show)
+    show.set_defaults(handler=guarded(run_show))
+
+
+def problem_document(problem: Problem) -> dict[str, Any]:
+    """One problem as JSON: where, the bad value (``null`` when none), what, the fix."""
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "path": format_path(problem.path),
+        "value": None if problem.value is MISSING else format_value(problem.value),
+        "message": problem.message,
+        "fix": problem.fix,
+        "text": problem.render(),
+    }
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Validate every file; print ``ok`` lines or every problem."""
+    """Validate every named stack; print ``ok`` lines and every problem."""
     status = EXIT_OK
-    for file in args.files:
+    results: list[dict[str, Any]] = []
+    for named in args.stacks or [DEFAULT_STACK]:
         try:
-            spec = load_platform(file)
-        except SpecError as error:
-            print(error, file=sys.stderr)
-            status = EXIT_INVALID
+            ref = stack_ref(named)
+        except UsageError as error:
+            print(f"bulkheads: {error}", file=sys.stderr)
+            status = EXIT_USAGE
             continue
-        print(
-            f"{file}: ok — {spec.environment}: {len(spec.clusters)} clusters, "
-            f"{len(spec.pools)} pools, {len(spec.pipelines)} pipelines"
-        )
+        result: dict[str, Any] = {"stack": ref.name, "file": str(ref.file), "ok": True}
+        try:
+            spec = load_stack_spec(ref)
+        except SpecError as error:
+            if not wants_json(args):
+                print(error, file=sys.stderr)
+            result.update(ok=False, problems=[problem_document(p) for p in error.problems])
+            status = max(status, EXIT_FINDINGS)
+        else:
+            result.update(
+                environment=spec.environment,
+                clusters=len(spec.clusters),
+                pools=len(spec.pools),
+                pipelines=len(spec.pipelines),
+                problems=[],
+            )
+        results.append(result)
+    emit(args, {"schema": VALIDATE_SCHEMA, "stacks": results}, _validate_text)
     return status
 
 
+def _validate_text(document: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{r['file']}: ok — {r['environment']}: {r['clusters']} clusters, "
+        f"{r['pools']} pools, {r['pipelines']} pipelines"
+        for r in document["stacks"]
+        if r["ok"]
+    )
+
+
 def run_show(args: argparse.Namespace) -> int:
-    """Print the summary of one valid file, or its problems."""
-    try:
-        spec = load_platform(args.file)
-    except SpecError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    print(summarize(spec))
+    """Print the summary of one valid stack (or, as JSON, its validated spec)."""
+    ref = resolve_stack(args)
+    spec = load_stack_spec(ref)
+    document = {
+        "schema": SHOW_SCHEMA,
+        "stack": ref.name,
+        "file": str(ref.file),
+        "spec": spec.model_dump(mode="json", by_alias=True),
+    }
+    emit(args, document, lambda _: summarize(spec))
     return EXIT_OK
