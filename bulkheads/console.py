@@ -38,7 +38,14 @@ def err() -> Console:
 
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
     """A plain table: ``columns`` as headers, one line per row, cells as literal text."""
-    grid = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
+    grid = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=None,
+        pad_edge=False,
+        header_style="bold cyan",
+    )
     for column in columns:
         grid.add_column(column, overflow="fold")
     for row in rows:
