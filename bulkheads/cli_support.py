@@ -39,10 +39,12 @@ class UsageError(Exception):
 
 @dataclass(frozen=True)
 class StackRef:
-    """A stack as the user named it: its name and the file its spec is read from."""
+    """A stack as the user named it: its name, the file its spec is read from, and whether
+    the user named that file (then it is the stack's config file too)."""
 
     name: str
     file: Path
+    named_by_file: bool = False
 
 
 def known_stacks() -> list[str]:
@@ -89,7 +91,7 @@ def stack_ref(named: str) -> StackRef:
         if not path.is_file():
             raise UsageError(f"{named}: no such stack file")
         name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0]
-        return StackRef(name=name, file=path)
+        return StackRef(name=name, file=path, named_by_file=True)
     file = stack_file(named)
     if not file.is_file():
         raise UsageError(

@@ -89,10 +89,13 @@ def policy_options(stack: str) -> dict[str, list[str]]:
 
 
 def engine_options(args: argparse.Namespace) -> dict[str, Any]:
-    """What both preview and up pass to the engine for ``args``."""
+    """What both preview and up pass to the engine for ``args``; a stack named by its file
+    takes its config from that file."""
+    ref = resolve_stack(args)
     colour = "never" if wants_json(args) or "NO_COLOR" in os.environ else "auto"
     return {
-        **policy_options(resolve_stack(args).name),
+        **policy_options(ref.name),
+        "config_file": str(ref.file.resolve()) if ref.named_by_file else None,
         "target": args.target or None,
         "refresh": args.refresh or None,
         "diff": args.diff or None,

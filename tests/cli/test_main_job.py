@@ -146,3 +146,12 @@ def test_engine_events_make_the_report() -> None:
         "  [mandatory] bulkheads-access-no-wildcards: Kafka ACLs name one principal ACL "
         "principal 'User:*' matches every user"
     ) in text
+
+
+def test_a_stack_named_by_its_file_takes_its_config_from_it(tmp_path: Path) -> None:
+    stack_file = tmp_path / "Pulumi.dev.yaml"
+    stack_file.write_text((REPO / "stacks" / "Pulumi.dev.yaml").read_text())
+    argv = engine_argv("preview", str(stack_file))
+    assert argv[argv.index("--config-file") + 1] == str(stack_file)
+    assert argv[argv.index("--policy-pack-config") + 1].endswith("policies/config/dev.json")
+    assert "--config-file" not in engine_argv("preview", "dev")
