@@ -37,6 +37,10 @@ class UsageError(Exception):
     """The command line names something that does not exist; exits 2 with the message."""
 
 
+class Failed(Exception):
+    """The verb ran and failed (a toolchain build, the local platform); exits 1."""
+
+
 @dataclass(frozen=True)
 class StackRef:
     """A stack as the user named it: its name, the file its spec is read from, and whether
@@ -122,7 +126,8 @@ def emit(args: argparse.Namespace, data: Any, render: Callable[[Any], Renderable
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Wrap a verb: ``UsageError`` exits 2, ``SpecError`` exits 1, each as a clean message."""
+    """Wrap a verb: ``UsageError`` exits 2, ``SpecError`` and ``Failed`` exit 1, each as a
+    clean message."""
 
     def run(args: argparse.Namespace) -> int:
         try:
@@ -132,6 +137,9 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
             return EXIT_USAGE
         except SpecError as error:
             print(error, file=sys.stderr)
+            return EXIT_FINDINGS
+        except Failed as error:
+            print(f"bulkheads {getattr(args, 'verb', '')}: {error}", file=sys.stderr)
             return EXIT_FINDINGS
 
     return run

@@ -29,6 +29,7 @@ from bulkheads import console
 from bulkheads.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
+    Failed,
     StackRef,
     UsageError,
     add_format_argument,
@@ -165,7 +166,7 @@ def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
     except BackendError as error:
         raise UsageError(str(error)) from None
     except (EngineError, LocalPlatformError) as error:
-        raise UsageError(f"{args.verb}: {error}") from None
+        raise Failed(str(error)) from None
 
 
 def _preview(stack: auto.Stack, args: argparse.Namespace) -> tuple[EngineRun, str | None]:
