@@ -108,7 +108,7 @@ def run_preview(args: argparse.Namespace) -> int:
     """Preview the named stack; exit 1 on a failure or a mandatory policy violation."""
     ref, stack = _open(args)
     run, diff = _preview(stack, args)
-    emit(args, _preview_document(ref, run, diff), lambda doc: render_preview(doc))
+    emit(args, _preview_document(ref, run, diff), render_preview)
     return EXIT_OK if _ok(run) else EXIT_FINDINGS
 
 
@@ -122,7 +122,7 @@ def run_up(args: argparse.Namespace) -> int:
         )
     ref, stack = _open(args)
     run, diff = _preview(stack, args)
-    if not wants_json(args):
+    if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
         emit(args, _preview_document(ref, run, diff), render_preview)
     if not _ok(run):
         return EXIT_FINDINGS
