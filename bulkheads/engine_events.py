@@ -19,6 +19,12 @@ MISSING_PLUGIN = re.compile(r"no resource plugin '(?:pulumi-resource-)?([\w.-]+)
 QUIET_OPS = {"same", "read"}
 
 
+def _condensed(message: str) -> str:
+    """An error message; of a Python traceback, only its last line (the exception)."""
+    text = message.strip()
+    return text.splitlines()[-1] if "Traceback (most recent call last)" in text else text
+
+
 @dataclass(frozen=True)
 class Step:
     """One resource the operation touches: ``op`` is Pulumi's (create, update, delete…)."""
@@ -78,11 +84,12 @@ class EngineRun:
         elif event.diagnostic_event is not None:
             diagnostic = event.diagnostic_event
             if diagnostic.severity == "error" and diagnostic.message.strip():
-                self.errors.append(diagnostic.message.strip())
+                self.errors.append(_condensed(diagnostic.message))
         elif event.summary_event is not None:
             summary = event.summary_event
             self.changes = {str(k): int(v) for k, v in summary.resource_changes.items()}
-            self.policy_packs = dict(summary.policy_packs)
+            # the engine names a local pack "<name>|local|<dir>"
+            self.policy_packs = {k.split("|", 1)[0]: v for k, v in summary.policy_packs.items()}
             self.finished = True
 
     def _tell(self, message: str) -> None:

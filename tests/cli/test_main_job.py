@@ -112,9 +112,15 @@ def events() -> list[dict[str, Any]]:
             "message": "error: no resource plugin 'pulumi-resource-aws' found in the workspace "
                        "at version v7.51.1\n", "color": "never", "severity": "error",
         }},
-        {"sequence": 5, "timestamp": 1, "summaryEvent": {
+        {"sequence": 5, "timestamp": 1, "diagnosticEvent": {
+            "message": "Program failed with an unhandled exception:\nTraceback (most recent "
+                       "call last):\n  File \"x.py\", line 1\nValueError: no secret 'pw'\n",
+            "color": "never", "severity": "error",
+        }},
+        {"sequence": 6, "timestamp": 1, "summaryEvent": {
             "maybeCorrupt": False, "durationSeconds": 3,
-            "resourceChanges": {"create": 1, "same": 1}, "PolicyPacks": {"bulkheads": "0.1.0"},
+            "resourceChanges": {"create": 1, "same": 1},
+            "PolicyPacks": {"bulkheads|local|/repo/policies": "0.1.0"},
         }},
     ]  # fmt: skip
 
@@ -133,6 +139,8 @@ def test_engine_events_make_the_report() -> None:
         "pack_config": "policies/config/dev.json", **run.document(), "diff": None,
     }  # fmt: skip
     conforming(json.dumps(document), "preview")
+    assert document["policy"]["packs"] == {"bulkheads": "0.1.0"}
+    assert document["errors"][1] == "ValueError: no secret 'pw'"
     assert document["hints"] == [
         "the aws provider plugin is not installed: bulkheads builds only the kafka provider "
         "from the Go module proxy (see TOOLCHAIN.md); run this stack's preview where the "

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bulkheads.cloud.args import PEM_CERTIFICATE
 from bulkheads.local import LocalPlatform
+from bulkheads.plan.platform import plan_platform
+from bulkheads.spec.loader import load_platform
 from tests.integration.local_stack import ROOT, isolated_spec
 
 pytestmark = pytest.mark.integration
@@ -84,7 +87,8 @@ def test_a_cloud_stack_preview_runs_its_pack_config_and_starts_nothing(
 ) -> None:
     backend = tmp_path / "backend"
     backend.mkdir()
-    env = {**workspace, "PULUMI_BACKEND_URL": f"file://{backend}", "PULUMI_CONFIG_PASSPHRASE": ""}
+    env = {**workspace, "PULUMI_BACKEND_URL": f"file://{backend}"}
+    env["PULUMI_CONFIG_PASSPHRASE"] = "ci-test"
     # the stack exists on its backend (bulkheads never creates it): init it from a project
     # of the same name elsewhere, so nothing is written into stacks/
     project = tmp_path / "project"
@@ -98,24 +102,34 @@ def test_a_cloud_stack_preview_runs_its_pack_config_and_starts_nothing(
     subprocess.run(
         [pulumi, "stack", "init", "dev", "--non-interactive"],
         cwd=project, env={**env, "PULUMI_HOME": str(tmp_path / "home")},
-        check=True, capture_output=True, timeout=120,
+        stdin=subprocess.DEVNULL, check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    # the stack file, named by path, is also its config: Strimzi CA material for the program
+    # the stack file, named by path, is also its config: what the program needs beside the
+    # spec (Strimzi CA material, connector secrets), as test values
     document = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())
-    document["config"]["bulkheads:clusterCaCerts"] = {"ingest": "test-ca-cert"}
-    document["config"]["bulkheads:clusterCaKeys"] = {"ingest": "test-ca-key"}
+    plan = plan_platform(load_platform(ROOT / "stacks" / "Pulumi.dev.yaml"), ROOT)
+    document["config"].update({
+        "bulkheads:clusterCaCerts": {"ingest": f"{PEM_CERTIFICATE}\nMIIB\n"},
+        "bulkheads:clusterCaKeys": {"ingest": "-----BEGIN PRIVATE KEY-----\nMIIE\n"},
+        "bulkheads:secrets": {r: "test-only" for c in plan.connectors for r in c.secrets.values()},
+    })  # fmt: skip
     stack_file = tmp_path / "Pulumi.dev.yaml"
     stack_file.write_text(yaml.safe_dump(document))
 
     result = subprocess.run(
         [sys.executable, "-m", "bulkheads.cli", "preview", str(stack_file), "--json"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False, timeout=TIMEOUT,
+        env=env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        check=False, timeout=TIMEOUT,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr[-3000:]
     preview = json.loads(result.stdout)
     assert preview["stack"] == "dev" and not preview["ok"]
     assert preview["pack_config"] == str(ROOT / "policies" / "config" / "dev.json")
-    assert preview["hints"], preview["errors"]
-    assert "provider plugin is not installed" in preview["hints"][0]
+    assert preview["errors"] == [
+        "no resource plugin 'pulumi-resource-aws' found in the workspace at version v7.51.1 "
+        "or on your $PATH"
+    ]
+    assert preview["hints"][0].startswith("the aws provider plugin is not installed")
+    assert preview["policy"]["packs"] == {"bulkheads": "0.1.0"}
     assert LocalPlatform(state_dir=Path(workspace["BULKHEADS_STATE_DIR"])).status() == []
     assert "encryptionsalt" not in (ROOT / "stacks" / "Pulumi.dev.yaml").read_text()
