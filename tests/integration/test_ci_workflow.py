@@ -88,8 +88,9 @@ def test_a_cloud_stack_preview_runs_its_pack_config_and_starts_nothing(
 ) -> None:
     backend = tmp_path / "backend"
     backend.mkdir()
+    local_state = tmp_path / "local"  # where a local Kafka would be started, were one
     env = {**workspace, "PULUMI_BACKEND_URL": f"file://{backend}"}
-    env["PULUMI_CONFIG_PASSPHRASE"] = "ci-test"
+    env.update(PULUMI_CONFIG_PASSPHRASE="ci-test", BULKHEADS_STATE_DIR=str(local_state))
     # the stack exists on its backend (bulkheads never creates it): init it from a project
     # of the same name elsewhere, so nothing is written into stacks/
     project = tmp_path / "project"
@@ -132,5 +133,6 @@ def test_a_cloud_stack_preview_runs_its_pack_config_and_starts_nothing(
     ]
     assert preview["hints"][0].startswith("the aws provider plugin is not installed")
     assert preview["policy"]["packs"] == {"bulkheads": "0.1.0"}
-    assert LocalPlatform(state_dir=Path(workspace["BULKHEADS_STATE_DIR"])).status() == []
+    assert LocalPlatform(state_dir=local_state).status() == []
+    assert not local_state.exists()
     assert "encryptionsalt" not in (ROOT / "stacks" / "Pulumi.dev.yaml").read_text()
