@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 
 ## up: build/cache the toolchain, start the local Kafka, `pulumi up` the local stack, report
 up: setup
-	$(BIN)/bulkheads up
+	$(BIN)/bulkheads up local --yes --refresh
 
 ## test: lint, type-check, then every test tier (starts and stops what it needs)
 test: setup lint

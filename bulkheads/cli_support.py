@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.console import RenderableType
+
+from bulkheads import console
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import StackFile, load_platform, load_stack_file
@@ -34,12 +37,18 @@ class UsageError(Exception):
     """The command line names something that does not exist; exits 2 with the message."""
 
 
+class Failed(Exception):
+    """The verb ran and failed (a toolchain build, the local platform); exits 1."""
+
+
 @dataclass(frozen=True)
 class StackRef:
-    """A stack as the user named it: its name and the file its spec is read from."""
+    """A stack as the user named it: its name, the file its spec is read from, and whether
+    the user named that file (then it is the stack's config file too)."""
 
     name: str
     file: Path
+    named_by_file: bool = False
 
 
 def known_stacks() -> list[str]:
@@ -89,7 +98,7 @@ def stack_ref(named: str) -> StackRef:
         if not path.is_file():
             raise UsageError(f"{named}: no such stack file")
         name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0]
-        return StackRef(name=name, file=path)
+        return StackRef(name=name, file=path, named_by_file=True)
     file = stack_file(named)
     if not file.is_file():
         raise UsageError(
@@ -108,16 +117,25 @@ def load_stack(ref: StackRef) -> StackFile:
     return load_stack_file(ref.file)
 
 
-def emit(args: argparse.Namespace, data: Any, render: Callable[[Any], str]) -> None:
-    """Print ``data`` as JSON (``--format json``) or as ``render(data)``."""
-    if getattr(args, "format", "table") == "json":
+def wants_json(args: argparse.Namespace) -> bool:
+    """Whether the verb was asked for ``--format json``."""
+    return bool(getattr(args, "format", "table") == "json")
+
+
+def emit(args: argparse.Namespace, data: Any, render: Callable[[Any], RenderableType]) -> None:
+    """Print ``data`` as JSON (``--format json``) or as ``render(data)`` (text or a rich
+    renderable such as ``console.table``)."""
+    if wants_json(args):
         print(json.dumps(data, indent=2, sort_keys=True, default=str))
-    else:
-        print(render(data))
+        return
+    rendered = render(data)
+    if rendered != "":
+        console.out().print(rendered, highlight=False, markup=False)
 
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Wrap a verb: ``UsageError`` exits 2, ``SpecError`` exits 1, each as a clean message."""
+    """Wrap a verb: ``UsageError`` exits 2, ``SpecError`` and ``Failed`` exit 1, each as a
+    clean message."""
 
     def run(args: argparse.Namespace) -> int:
         try:
@@ -127,6 +145,9 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
             return EXIT_USAGE
         except SpecError as error:
             print(error, file=sys.stderr)
+            return EXIT_FINDINGS
+        except Failed as error:
+            print(f"bulkheads {getattr(args, 'verb', '')}: {error}", file=sys.stderr)
             return EXIT_FINDINGS
 
     return run

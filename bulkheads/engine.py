@@ -1,25 +1,36 @@
-"""Runs the Pulumi engine for this project, offline and self-contained.
+"""The Pulumi engine of this project, driven through ``pulumi.automation``.
 
-Everything lives under ``$BULKHEADS_PULUMI_DIR`` (default ``<project>/.state/pulumi``):
-``home`` (``PULUMI_HOME``, plugins) and ``backend`` (a ``file://`` backend). The user's
-``~/.pulumi`` is never touched.
-The toolchain comes from ``toolchain/build.sh`` (cached per version). Secrets of the
-``local`` stack use the passphrase ``$PULUMI_CONFIG_PASSPHRASE`` (default
-``bulkheads-local``, matching the salt committed in ``stacks/Pulumi.local.yaml``).
+The toolchain (CLI, Python language host, kafka provider) comes from ``toolchain/build.sh``
+(cached per version), which ends with one JSON line naming what it built. The engine's own
+state lives under ``$BULKHEADS_PULUMI_DIR`` (default ``<project>/.state/pulumi``): ``home``
+(``PULUMI_HOME``, plugins) and, for the ``local`` stack only, ``backend`` (a ``file://``
+backend) with the passphrase ``$PULUMI_CONFIG_PASSPHRASE`` (default ``bulkheads-local``,
+matching the salt committed in ``stacks/Pulumi.local.yaml``). Every other stack lives on
+the backend the user configured with ``PULUMI_BACKEND_URL`` (``s3://…``, ``azblob://…``,
+``gs://…``, ``https://api.pulumi.com``, ``file://…``) and is never created here: a missing
+backend or stack is refused. The user's ``~/.pulumi`` is never touched.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from pulumi import automation as auto
+
+from bulkheads import console
 from bulkheads.local.paths import PROJECT_ROOT
 
 KAFKA_PROVIDER_VERSION = "3.13.0"
 LOCAL_PASSPHRASE = "bulkheads-local"
+LOCAL_STACK = "local"
+BUILD_SCRIPT = PROJECT_ROOT / "toolchain" / "build.sh"
+BUILD_LOG_TAIL = 40
 
 
 def pulumi_dir() -> Path:
@@ -28,7 +39,62 @@ def pulumi_dir() -> Path:
 
 
 class EngineError(RuntimeError):
-    """A Pulumi command failed; the message carries its output tail."""
+    """A Pulumi command or the toolchain build failed; the message says what and why."""
+
+
+class BackendError(EngineError):
+    """A stack's backend is not configured, or the stack does not exist on it."""
+
+
+def backend_url(stack: str) -> str:
+    """Where ``stack``'s state lives: the project's file backend for ``local``, else the
+    user's ``PULUMI_BACKEND_URL``; raises ``BackendError`` when that is not set."""
+    if stack == LOCAL_STACK:
+        return f"file://{pulumi_dir().resolve() / 'backend'}"
+    configured = os.environ.get("PULUMI_BACKEND_URL")
+    if not configured:
+        raise BackendError(
+            f"stack {stack!r} is not the local stack, and no backend is configured for it: "
+            "set PULUMI_BACKEND_URL to the backend that holds it (for example "
+            "s3://<bucket>/<prefix>, or https://api.pulumi.com with PULUMI_ACCESS_TOKEN); "
+            "bulkheads never creates it on the project's local file backend"
+        )
+    return configured
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """What ``toolchain/build.sh`` built: the CLI's bin directory and the kafka provider."""
+
+    bin_dir: Path
+    kafka_provider: Path
+
+    @classmethod
+    def from_report(cls, line: str) -> Toolchain:
+        """Read the build's final JSON line (``{"bin_dir": …, "kafka_provider": …}``)."""
+        report = json.loads(line)
+        return cls(bin_dir=Path(report["bin_dir"]), kafka_provider=Path(report["kafka_provider"]))
+
+
+def build_toolchain(verbose: bool = False) -> Toolchain:
+    """Run ``toolchain/build.sh``: its log streams with ``verbose``, else a spinner shows
+    its steps and only a failure prints the log's last ``BUILD_LOG_TAIL`` lines."""
+    command = ["bash", str(BUILD_SCRIPT)]
+    log = None if verbose else subprocess.PIPE
+    with (
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True) as build,
+        console.progress("preparing the Pulumi toolchain") as status,
+    ):
+        tail: deque[str] = deque(maxlen=BUILD_LOG_TAIL)
+        for line in build.stderr or ():
+            tail.append(line.rstrip())
+            if status is not None and line.startswith("[toolchain]"):
+                status.update(line.removeprefix("[toolchain] ").rstrip())
+        stdout = build.stdout.read() if build.stdout else ""
+    if build.returncode != 0:
+        print("\n".join(tail), file=sys.stderr)
+        raise EngineError(f"the toolchain build failed (exit {build.returncode}); see above")
+    return Toolchain.from_report(stdout.strip().splitlines()[-1])
 
 
 @dataclass(frozen=True)
@@ -40,44 +106,64 @@ class Engine:
     backend: Path
 
     @classmethod
-    def ensure(cls) -> Engine:
+    def ensure(cls, verbose: bool = False) -> Engine:
         """Build the toolchain if needed, install the kafka plugin, prepare the backend."""
-        build = subprocess.run(
-            ["bash", str(PROJECT_ROOT / "toolchain" / "build.sh")],
-            stdout=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-        if build.returncode != 0:
-            raise EngineError("toolchain build failed (see the lines above)")
-        bin_dir, kafka_provider = build.stdout.strip().splitlines()[-2:]
+        toolchain = build_toolchain(verbose)
         pulumi_state = pulumi_dir().resolve()
         engine = cls(
-            bin_dir=Path(bin_dir), home=pulumi_state / "home", backend=pulumi_state / "backend"
+            bin_dir=toolchain.bin_dir,
+            home=pulumi_state / "home",
+            backend=pulumi_state / "backend",
         )
         engine.backend.mkdir(parents=True, exist_ok=True)
-        engine._install_kafka_plugin(Path(kafka_provider))
+        engine._install_kafka_plugin(toolchain.kafka_provider)
         return engine
 
-    def env(self) -> dict[str, str]:
-        """The environment every pulumi command of this project runs with."""
+    def env(self, stack: str = LOCAL_STACK) -> dict[str, str]:
+        """The environment pulumi runs with for ``stack`` (see the module docstring)."""
         env = dict(os.environ)
         env.update(
             PATH=f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}",
             PULUMI_HOME=str(self.home),
-            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_BACKEND_URL=backend_url(stack),
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             PULUMI_DIY_BACKEND_NO_LEGACY_WARNING="true",
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="true",
         )
-        env.setdefault("PULUMI_CONFIG_PASSPHRASE", LOCAL_PASSPHRASE)
+        if stack == LOCAL_STACK:
+            env.setdefault("PULUMI_CONFIG_PASSPHRASE", LOCAL_PASSPHRASE)
         return env
+
+    def workspace(self, stack: str, extra_env: dict[str, str] | None = None) -> auto.Workspace:
+        """An Automation API workspace on the project directory and the built CLI."""
+        command = auto.PulumiCommand(root=str(self.bin_dir.parent), skip_version_check=True)
+        return auto.LocalWorkspace(
+            work_dir=str(PROJECT_ROOT),
+            pulumi_home=str(self.home),
+            pulumi_command=command,
+            env_vars={**self.env(stack), **(extra_env or {})},
+        )
+
+    def stack(self, name: str, extra_env: dict[str, str] | None = None) -> auto.Stack:
+        """``name`` as an Automation API stack: the local stack is created on first use,
+        any other must already exist on its backend (``BackendError`` otherwise)."""
+        workspace = self.workspace(name, extra_env)
+        if name == LOCAL_STACK:
+            return auto.Stack.create_or_select(name, workspace)
+        try:
+            return auto.Stack.select(name, workspace)
+        except auto.errors.StackNotFoundError:
+            raise BackendError(
+                f"stack {name!r} does not exist on {backend_url(name)}; create it there once "
+                f"with `pulumi stack init {name}` (bulkheads never creates a cloud stack)"
+            ) from None
 
     def run(
         self, *args: str, capture: bool = False, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``pulumi ARGS`` in the project root; stream output unless ``capture``."""
+        """Run ``pulumi ARGS`` for the local stack in the project root (plugin install,
+        tests that need a raw CLI); stream output unless ``capture``."""
         proc = subprocess.run(
             [str(self.bin_dir / "pulumi"), *args, "--non-interactive"],
             cwd=PROJECT_ROOT,
@@ -88,12 +174,12 @@ class Engine:
             check=False,
         )
         if check and proc.returncode != 0:
-            detail = diagnostics(proc.stdout or "")
-            raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{detail}")
+            tail = "\n".join((proc.stdout or "").splitlines()[-BUILD_LOG_TAIL:])
+            raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{tail}")
         return proc
 
     def select_stack(self, stack: str) -> None:
-        """Select ``stack``, creating it in the local backend on first use."""
+        """Select the local ``stack``, creating it in the local backend on first use."""
         self.run("stack", "select", "--create", stack, capture=True)
 
     def _install_kafka_plugin(self, binary: Path) -> None:
@@ -102,22 +188,10 @@ class Engine:
         marker = plugin_dir / ".bulkheads-build"
         if marker.is_file() and marker.read_text() == str(binary):
             return
-        print(f"[toolchain] installing kafka provider plugin into {self.home}", file=sys.stderr)
+        message = f"[toolchain] installing the kafka plugin into {self.home}"
+        console.err().print(message, markup=False)
         self.run(
             "plugin", "install", "resource", "kafka", KAFKA_PROVIDER_VERSION,
             "--file", str(binary), "--reinstall", capture=True,
         )  # fmt: skip
         marker.write_text(str(binary))
-
-
-def diagnostics(output: str, limit: int = 60) -> str:
-    """The ``Diagnostics:`` section of a pulumi command's output (else its last lines)."""
-    lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith("Diagnostics:")), None)
-    if start is None:
-        return "\n".join(lines[-limit:])
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i][:1].strip() and ":" in lines[i]),
-        len(lines),
-    )
-    return "\n".join(lines[start:end][:limit])

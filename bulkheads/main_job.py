@@ -1,91 +1,244 @@
-"""``bulkheads up``: the default main job, for real on this machine.
+"""``bulkheads preview`` and ``bulkheads up``: the engine, through the Automation API.
 
-Validates the stack file (every problem at once, before anything is provisioned), starts
-the local Kafka of each ``local`` cluster, builds or reuses the Pulumi toolchain, runs
-``pulumi up`` of the stack with the policy pack, and prints a report of what is provisioned,
-checked live against Kafka Connect. ``bulkheads preview`` stops short of changing anything.
+Both validate the stack first (every problem at once, exit 1), run the policy pack with the
+stack's pack config (``policies/config/<stack>.json`` when it exists) and report from the
+engine's structured events. Only the ``local`` stack starts anything on this machine (its
+Kafka) and lives on the project's file backend; any other stack needs
+``PULUMI_BACKEND_URL`` and must exist there (else exit 2), and its preview changes nothing.
+
+``up`` previews first and applies only after a yes: ``--yes``, or an answer on a terminal.
+Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing anything.
+``--target URN`` (repeatable), ``--refresh`` and ``--diff`` pass through to the engine.
+``make up`` runs ``bulkheads up local --yes --refresh``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from bulkheads.engine import Engine, EngineError
+from pulumi import automation as auto
+from rich.prompt import Confirm
+
+from bulkheads import console
+from bulkheads.cli_support import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Failed,
+    StackRef,
+    UsageError,
+    add_format_argument,
+    add_stack_argument,
+    emit,
+    guarded,
+    load_stack_spec,
+    resolve_stack,
+    wants_json,
+)
+from bulkheads.connect.rest import ConnectRestError, get_status
+from bulkheads.engine import LOCAL_STACK, BackendError, Engine, EngineError, backend_url
+from bulkheads.engine_events import EngineRun
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.spec.errors import SpecError
-from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
-from bulkheads.stacks import stack_file
 
 POLICY_PACK = PROJECT_ROOT / "policies"
+PREVIEW_SCHEMA = "bulkheads.preview/1"
+UP_SCHEMA = "bulkheads.up/1"
 
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``up`` and ``preview``."""
-    for verb, summary in (
-        ("up", "start the local platform and `pulumi up` a stack (default: local)"),
-        ("preview", "start the local platform and `pulumi preview` a stack with the policy pack"),
-    ):
-        parser = verbs.add_parser(verb, help=summary, description=summary)
-        parser.add_argument("--stack", default="local", help="stack name (default: local)")
-        parser.set_defaults(handler=_run, verb=verb)
+    """Add ``preview`` and ``up``."""
+    preview = verbs.add_parser(
+        "preview",
+        help="the diff and the policy pack's verdict for a stack; changes nothing",
+        description="Preview a stack with the policy pack and the stack's pack config.",
+        epilog="example: bulkheads preview prod --diff --json > preview.json",
+    )
+    up = verbs.add_parser(
+        "up",
+        help="preview a stack, then apply it after a yes (default stack: local)",
+        description="Preview a stack with the policy pack, then apply it: after --yes, or "
+        "an answer on a terminal. `make up` runs `bulkheads up local --yes --refresh`.",
+        epilog="example: bulkheads up prod --target 'urn:pulumi:prod::bulkheads::…' --diff",
+    )
+    up.add_argument("-y", "--yes", action="store_true", help="apply without asking")
+    for parser, handler in ((preview, run_preview), (up, run_up)):
+        add_stack_argument(parser)
+        add_format_argument(parser)
+        parser.add_argument(
+            "--target", action="append", metavar="URN", help="only this resource (repeatable)"
+        )
+        parser.add_argument("--refresh", action="store_true", help="refresh the state first")
+        parser.add_argument("--diff", action="store_true", help="show the engine's rich diff")
+        parser.set_defaults(handler=guarded(handler))
 
 
-def _say(message: str) -> None:
-    print(f"[bulkheads] {message}", flush=True)
+def policy_options(stack: str) -> dict[str, list[str]]:
+    """The policy pack and, when the stack has one, its pack config, as engine options."""
+    config = POLICY_PACK / "config" / f"{stack}.json"
+    return {
+        "policy_packs": [str(POLICY_PACK)],
+        "policy_pack_configs": [str(config)] if config.is_file() else [],
+    }
 
 
-def _run(args: argparse.Namespace) -> int:
+def engine_options(args: argparse.Namespace) -> dict[str, Any]:
+    """What both preview and up pass to the engine for ``args``; a stack named by its file
+    takes its config from that file."""
+    ref = resolve_stack(args)
+    colour = "never" if wants_json(args) or "NO_COLOR" in os.environ else "auto"
+    return {
+        **policy_options(ref.name),
+        "config_file": str(ref.file.resolve()) if ref.named_by_file else None,
+        "target": args.target or None,
+        "refresh": args.refresh or None,
+        "diff": args.diff or None,
+        "color": colour,
+    }
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    """Preview the named stack; exit 1 on a failure or a mandatory policy violation."""
+    ref, stack = _open(args)
+    run, diff = _preview(stack, args)
+    emit(args, _preview_document(ref, run, diff), render_preview)
+    return EXIT_OK if _ok(run) else EXIT_FINDINGS
+
+
+def run_up(args: argparse.Namespace) -> int:
+    """Preview, ask (unless ``--yes``), apply, and report what is provisioned."""
+    ref = resolve_stack(args)
+    if not args.yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"up of stack {ref.name!r} needs a yes, and stdin is not a terminal to ask on: "
+            "review `bulkheads preview` and run `bulkheads up --yes`"
+        )
+    ref, stack = _open(args)
+    run, diff = _preview(stack, args)
+    if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
+        emit(args, _preview_document(ref, run, diff), render_preview)
+    if not _ok(run):
+        return EXIT_FINDINGS
+    question = f"apply {run.pending} change(s) to stack {ref.name!r}?"
+    if run.pending and not args.yes and not Confirm.ask(question, console=console.err()):
+        console.err().print("nothing applied")
+        return EXIT_OK
+    applied = EngineRun(progress=_progress_line(args))
+    started = time.monotonic()
     try:
-        spec = load_platform(stack_file(args.stack))
-    except SpecError as error:
-        print(error, file=sys.stderr)
-        return 2
+        with _spinner(f"up of stack {ref.name!r}", applied):
+            result = stack.up(**engine_options(args), on_event=applied.on_event)
+    except auto.errors.CommandError as error:
+        _record_failure(applied, str(error))
+        emit(args, {"schema": UP_SCHEMA, "stack": ref.name, "ok": False, **applied.document()},
+             render_preview)  # fmt: skip
+        return EXIT_FINDINGS
+    outputs = {key: "[secret]" if o.secret else o.value for key, o in result.outputs.items()}
+    document = {
+        "schema": UP_SCHEMA,
+        "stack": ref.name,
+        "ok": True,
+        "seconds": round(time.monotonic() - started),
+        **applied.document(),
+        "outputs": outputs,
+    }
+    emit(args, document, lambda doc: render_report(ref.name, doc["outputs"].get("platform", {})))
+    return EXIT_OK
+
+
+def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
+    """Validate, check the backend, start the local stack's Kafka, and open the stack."""
+    ref = resolve_stack(args)
+    spec = load_stack_spec(ref)
     try:
-        _start_local_clusters(spec)
-        _say("preparing the Pulumi engine (built once, then cached)")
-        engine = Engine.ensure()
-        engine.select_stack(args.stack)
-        policy = (
-            ["--policy-pack", str(POLICY_PACK)]
-            if (POLICY_PACK / "PulumiPolicy.yaml").exists()
-            else []
-        )
-        started = time.monotonic()
-        if args.verb == "preview":
-            engine.run("preview", "--stack", args.stack, "--diff", *policy)
-            return 0
-        engine.run(
-            "up",
-            "--yes",
-            "--refresh",
-            "--suppress-outputs",
-            "--stack",
-            args.stack,
-            "--skip-preview",
-            *policy,
-        )
-        _say(f"pulumi up of stack {args.stack!r} finished in {time.monotonic() - started:.0f}s")
-        outputs = json.loads(
-            engine.run("stack", "output", "--json", "--stack", args.stack, capture=True).stdout
-        )
+        backend_url(ref.name)
+        if ref.name == LOCAL_STACK:
+            _start_local_clusters(spec)
+        engine = Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
+        return ref, engine.stack(ref.name, extra_env={"BULKHEADS_SPEC_FILE": str(ref.file)})
+    except BackendError as error:
+        raise UsageError(str(error)) from None
     except (EngineError, LocalPlatformError) as error:
-        print(f"bulkheads {args.verb}: {error}", file=sys.stderr)
-        return 1
-    print(render_report(args.stack, outputs.get("platform", {})))
-    return 0
+        raise Failed(str(error)) from None
+
+
+def _preview(stack: auto.Stack, args: argparse.Namespace) -> tuple[EngineRun, str | None]:
+    run = EngineRun(progress=_progress_line(args))
+    stdout: str | None = None
+    try:
+        with _spinner(f"preview of stack {stack.name!r}", run):
+            stdout = stack.preview(**engine_options(args), on_event=run.on_event).stdout
+    except (auto.errors.CommandError, RuntimeError) as error:
+        _record_failure(run, str(error))
+    return run, stdout if args.diff else None
+
+
+def _record_failure(run: EngineRun, detail: str) -> None:
+    """A failed command whose events carried no error: keep the end of its output."""
+    run.finished = False
+    if not run.errors:
+        run.errors.append("\n".join(detail.strip().splitlines()[-20:]))
+
+
+def _ok(run: EngineRun) -> bool:
+    return run.finished and not run.errors and not run.violations
+
+
+def _progress_line(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """With ``-v``, every step is a line on stderr (a terminal shows a spinner anyway)."""
+    if not getattr(args, "verbose", False):
+        return None
+    return lambda line: console.err().print(f"  {line}", markup=False, highlight=False)
+
+
+@contextmanager
+def _spinner(text: str, run: EngineRun) -> Iterator[None]:
+    """A spinner naming the latest step, on a terminal and without ``-v``."""
+    with console.progress(text) as status:
+        if status is not None and run.progress is None:
+            run.progress = lambda line: status.update(f"{text}: {line}")
+        yield
+
+
+def _preview_document(ref: StackRef, run: EngineRun, diff: str | None) -> dict[str, Any]:
+    configs = policy_options(ref.name)["policy_pack_configs"]
+    return {
+        "schema": PREVIEW_SCHEMA,
+        "stack": ref.name,
+        "ok": _ok(run),
+        "pack_config": configs[0] if configs else None,
+        **run.document(),
+        "diff": diff,
+    }
+
+
+def render_preview(document: dict[str, Any]) -> str:
+    """Changes, policy findings, errors and hints of a preview (or up) as text."""
+    changes = ", ".join(f"{n} {op}" for op, n in document["changes"].items()) or "none"
+    lines = [f"stack {document['stack']!r}: {changes}"]
+    if document.get("diff"):
+        lines.append(document["diff"])
+    lines.extend(f"  {s['op']:<8} {s['type']}  {s['name']}" for s in document["steps"])
+    packs = ", ".join(f"{n}@{v}" for n, v in document["policy"]["packs"].items())
+    findings = document["policy"]["violations"]
+    if packs or findings:
+        config = document.get("pack_config") or "no pack config"
+        lines.append(f"policy {packs or 'pack'} ({config}): {len(findings)} finding(s)")
+        lines.extend(f"  [{f['level']}] {f['policy']}: {f['message']}" for f in findings)
+    lines.extend(f"error: {error}" for error in document["errors"])
+    lines.extend(f"hint: {hint}" for hint in document["hints"])
+    return "\n".join(lines)
 
 
 def _start_local_clusters(spec: PlatformSpec) -> None:
-    platform = LocalPlatform(progress=_say)
+    platform = LocalPlatform(progress=lambda line: console.err().print(line, markup=False))
     for name, cluster in spec.clusters.items():
         if isinstance(cluster.deploy, LocalDeploy):
             port = int(cluster.deploy.bootstrap.rsplit(":", 1)[1])
@@ -94,10 +247,11 @@ def _start_local_clusters(spec: PlatformSpec) -> None:
 
 def _connector_state(rest_url: str, connector: str) -> str:
     try:
-        with urllib.request.urlopen(f"{rest_url}/connectors/{connector}/status", timeout=5) as r:
-            status: dict[str, Any] = json.load(r)
-    except (urllib.error.URLError, OSError):
+        status = get_status(rest_url, connector)
+    except ConnectRestError:
         return "UNREACHABLE"
+    if status is None:
+        return "MISSING"
     tasks = status.get("tasks", [])
     running = sum(1 for task in tasks if task.get("state") == "RUNNING")
     return f"{status['connector']['state']} ({running}/{len(tasks)} tasks running)"
@@ -118,8 +272,7 @@ def render_report(stack: str, platform: dict[str, Any]) -> str:
     for name, pool in pools.items():
         lines.append(f"pool {name} [{pool['class']}] on {pool['cluster']}: {pool['endpoint']}")
     for name, connector in platform.get("connectors", {}).items():
-        pool = pools.get(connector["pool"], {})
-        endpoint = pool.get("endpoint", "")
+        endpoint = pools.get(connector["pool"], {}).get("endpoint", "")
         state = _connector_state(endpoint, name) if endpoint.startswith("http") else "declared"
         lines.append(f"  connector {name} ({connector['kind']}) in {connector['pool']}: {state}")
     return "\n".join(lines)

@@ -5,7 +5,9 @@
 #                                           the SDK's exec and dynamic-provider scripts
 #   $BULKHEADS_CACHE/pulumi-kafka-<v>-b<n>/ pulumi-resource-kafka (our bridge build <n>)
 # A `pulumi` already on PATH at the pinned version is used instead of building the CLI.
-# Prints the bin directory, then the kafka provider binary, on its last two lines.
+# Logs go to stderr; stdout gets one JSON line naming what was built:
+#   {"pulumi_version": ..., "bin_dir": ..., "pulumi": ..., "kafka_provider_version": ...,
+#    "kafka_provider": ...}
 set -euo pipefail
 
 PULUMI_VERSION=3.274.1
@@ -24,7 +26,7 @@ step() { printf '[toolchain] %s\n' "$*" >&2; }
 timed_build() { # label, module dir, output, ldflags, package
   local start=$SECONDS
   step "building $1 (first run only; several minutes on 2 cores)..."
-  (cd "$2" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$4" -o "$3.tmp" "$5")
+  (cd "$2" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$4" -o "$3.tmp" "$5") >&2
   mv "$3.tmp" "$3"
   step "built $1 in $((SECONDS - start))s"
 }
@@ -58,5 +60,5 @@ if [[ ! -x "$kafka_dir/pulumi-resource-kafka" ]]; then
 else
   step "kafka provider v$KAFKA_PROVIDER_VERSION cached"
 fi
-echo "$bin"
-echo "$kafka_dir/pulumi-resource-kafka"
+printf '{"pulumi_version": "%s", "bin_dir": "%s", "pulumi": "%s", "kafka_provider_version": "%s", "kafka_provider": "%s"}\n' \
+  "$PULUMI_VERSION" "$bin" "$bin/pulumi" "$KAFKA_PROVIDER_VERSION" "$kafka_dir/pulumi-resource-kafka"

@@ -1,4 +1,4 @@
-"""Kafka Connect REST API calls over ``urllib`` (no third-party HTTP client).
+"""Kafka Connect REST API calls over ``requests``, rebalances retried with ``tenacity``.
 
 Every function takes the worker's base URL (``http://127.0.0.1:8083``) and raises
 :class:`ConnectRestError` with the method, path, HTTP status and the worker's own
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
+
+import requests
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_fixed
 
 DEFAULT_TIMEOUT = 60.0
 TASKLESS_GRACE = 10.0
@@ -41,54 +42,55 @@ def _path(name: str, *rest: str) -> str:
     return "/".join(["/connectors", quoted, *rest])
 
 
+def _rebalancing(error: BaseException) -> bool:
+    """A worker whose group rebalances answers 409 (or 500 when the request timed out on
+    it) naming the rebalance: membership is settling, not failing. Other 409s (a name
+    already taken) are answers."""
+    return (
+        isinstance(error, ConnectRestError)
+        and error.status in (409, 500)
+        and "rebalance" in str(error).lower()
+    )
+
+
+@retry(
+    retry=retry_if_exception(_rebalancing),
+    stop=stop_after_delay(REBALANCE_PATIENCE),
+    wait=wait_fixed(_POLL_INTERVAL * 4),
+    reraise=True,
+)
 def call(base_url: str, method: str, path: str, body: Any = None) -> Any:
     """Send one request; return the decoded JSON answer (``None`` when empty).
 
-    A worker that answers "rebalance in progress/expected" (409 or 500) is asked again
-    for up to ``REBALANCE_PATIENCE`` seconds: group membership is settling, not failing.
+    A worker that is rebalancing is asked again for up to ``REBALANCE_PATIENCE`` seconds.
     """
-    deadline = time.monotonic() + REBALANCE_PATIENCE
-    while True:
-        try:
-            return _call_once(base_url, method, path, body)
-        except ConnectRestError as error:
-            if "rebalance" not in str(error).lower() or time.monotonic() > deadline:
-                raise
-        time.sleep(_POLL_INTERVAL * 4)
+    return _send(base_url, method, path, body, _REQUEST_TIMEOUT)
 
 
 def probe(base_url: str, path: str, timeout: float = PROBE_TIMEOUT) -> Any:
     """``GET path`` once, giving up after ``timeout`` seconds (default 2): for a worker
     that may not be there; no rebalance retries."""
-    return _call_once(base_url, "GET", path, None, timeout)
+    return _send(base_url, "GET", path, None, timeout)
 
 
-def _call_once(
-    base_url: str, method: str, path: str, body: Any, timeout: float = _REQUEST_TIMEOUT
-) -> Any:
+def _send(base_url: str, method: str, path: str, body: Any, timeout: float) -> Any:
     url = base_url.rstrip("/") + path
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Accept", "application/json")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read()
-    except urllib.error.HTTPError as error:
-        raise ConnectRestError(method, url, error.code, _error_message(error)) from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise ConnectRestError(method, url, 0, f"worker unreachable ({reason})") from None
-    return json.loads(raw) if raw.strip() else None
+        response = requests.request(
+            method, url, json=body, headers={"Accept": "application/json"}, timeout=timeout
+        )
+    except requests.RequestException as error:
+        raise ConnectRestError(method, url, 0, f"worker unreachable ({error})") from None
+    if not response.ok:
+        raise ConnectRestError(method, url, response.status_code, _error_message(response))
+    return response.json() if response.content.strip() else None
 
 
-def _error_message(error: urllib.error.HTTPError) -> str:
-    raw = error.read().decode(errors="replace")
+def _error_message(response: requests.Response) -> str:
     try:
-        return str(json.loads(raw).get("message", raw))
+        return str(response.json().get("message", response.text))
     except (ValueError, AttributeError):
-        return raw or str(error.reason)
+        return response.text
 
 
 def create_connector(base_url: str, name: str, config: dict[str, str], state: str) -> None:

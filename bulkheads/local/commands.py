@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from bulkheads.cli_support import add_format_argument, emit, wants_json
 from bulkheads.local.connection import SASL_MECHANISM, SECURITY_PROTOCOL
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.platform import DEFAULT_CLUSTER, LocalPlatform, ProcessStatus
@@ -25,19 +26,23 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "$BULKHEADS_STATE_DIR, else .state/local.",
     )
     local.add_argument("--state-dir", type=Path, help="state directory (logs, pids, data)")
+    # also accepted after the action; SUPPRESS keeps a value given before it
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="as above")
     actions = local.add_subparsers(dest="local_action", required=True, metavar="ACTION")
-    up = actions.add_parser("up", help="fetch the Kafka jars if needed and start Kafka")
+    up = actions.add_parser(
+        "up", parents=[after], help="fetch the Kafka jars if needed and start Kafka"
+    )
     up.add_argument("--port", type=int, default=19092, help="SASL listener (default 19092)")
     up.add_argument(
         "--controller-port", type=int, default=19093, help="KRaft controller (default 19093)"
     )
     up.set_defaults(handler=_up)
-    actions.add_parser("status", help="what runs: pids, endpoints, logs").set_defaults(
-        handler=_status
-    )
-    actions.add_parser("down", help="stop every worker and Kafka node started here").set_defaults(
-        handler=_down
-    )
+    status = actions.add_parser("status", parents=[after], help="what runs: pids, endpoints, logs")
+    add_format_argument(status)
+    status.set_defaults(handler=_status)
+    down = actions.add_parser("down", parents=[after], help="stop every worker and Kafka node")
+    down.set_defaults(handler=_down)
 
 
 def _platform(args: argparse.Namespace) -> LocalPlatform:
@@ -61,6 +66,12 @@ def _up(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     platform = _platform(args)
     entries = platform.status()
+    if wants_json(args):
+        emit(args, {"schema": "bulkheads.local-status/1", "processes": [
+            {"kind": e.kind, "name": e.name, "pid": e.pid, "alive": e.alive,
+             "endpoint": e.endpoint, "log": str(e.log)} for e in entries
+        ]}, str)  # fmt: skip
+        return 0
     if not entries:
         _say(f"nothing started from {platform.state_dir}; run `bulkheads local up`")
         return 0

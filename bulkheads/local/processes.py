@@ -1,8 +1,9 @@
 """Detached JVM processes tracked by pid files, and stopped only if they are still ours.
 
 Each process gets ``-Dbulkheads.instance=<its state dir>`` on its command line; a pid is
-signalled only while ``/proc/<pid>/cmdline`` still carries that tag, so a recycled pid is
-never touched. Processes run in their own session and outlive the Python that started them.
+signalled only while its command line (read with ``psutil``) still carries that tag, so a
+recycled pid is never touched. Processes run in their own session and outlive the Python
+that started them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
+
+import psutil
 
 from bulkheads.local.errors import LocalPlatformError
 
@@ -86,10 +88,10 @@ def is_ours(pid: int, process_dir: Path) -> bool:
     if has_exited(pid):
         return False
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except (FileNotFoundError, ProcessLookupError):
+        cmdline = psutil.Process(pid).cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
         return False
-    return instance_tag(process_dir).encode() in cmdline
+    return instance_tag(process_dir) in cmdline
 
 
 def has_exited(pid: int) -> bool:
@@ -99,17 +101,18 @@ def has_exited(pid: int) -> bool:
     hold its ports), so a zombie state alone is not enough.
     """
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
+        process = psutil.Process(pid)
+        if process.status() != psutil.STATUS_ZOMBIE:
+            return False
+    except psutil.NoSuchProcess:
         return True
-    if state != "Z":
-        return False
     reaped = _reap(pid)
     if reaped is not None:
         return reaped
     try:
-        return len(os.listdir(f"/proc/{pid}/task")) <= 1
-    except FileNotFoundError:
+        threads: int = process.num_threads()
+        return threads <= 1
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return True
 
 
@@ -117,9 +120,9 @@ def stop(process_dir: Path, timeout: float = 30.0) -> int | None:
     """SIGTERM the tracked process, SIGKILL it after ``timeout`` s; return the pid stopped."""
     pid = tracked_pid(process_dir)
     if pid is not None:
-        _signal(pid, signal.SIGTERM)
+        _send(pid)
         if not wait_gone(pid, timeout):
-            _signal(pid, signal.SIGKILL)
+            _send(pid, kill=True)
             wait_gone(pid, 10.0)
     (process_dir / PID_FILE).unlink(missing_ok=True)
     return pid
@@ -153,9 +156,11 @@ def _is_exception_line(line: str) -> bool:
     return not line.startswith(("[", "\tat ", "\t...")) and ("Exception" in line or "Error" in line)
 
 
-def _signal(pid: int, signum: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signum)
+def _send(pid: int, kill: bool = False) -> None:
+    """SIGTERM (SIGKILL with ``kill``) ``pid`` unless it is already gone."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        process = psutil.Process(pid)
+        process.kill() if kill else process.terminate()
 
 
 def _reap(pid: int) -> bool | None:

@@ -34,6 +34,7 @@ from bulkheads.local.jars import kafka_home
 from bulkheads.local.postgres import LocalPostgres
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
+from tests.integration.local_stack import isolated_spec
 from tests.integration.throttle import produce_throttle_ms
 
 pytestmark = pytest.mark.integration
@@ -105,24 +106,6 @@ def _restore(key: str, value: str | None) -> None:
         os.environ[key] = value
 
 
-def _isolated_spec(directory: Path, free_port: Callable[[], int]) -> tuple[Path, int]:
-    """The local stack's spec on free ports, its connector files under ``directory``: the
-    suite runs beside a ``make up`` of the same stack without touching it."""
-    document = yaml.safe_load(SPEC_FILE.read_text())
-    spec = document["config"]["bulkheads:platform"]
-    port = free_port()
-    spec["clusters"]["local"]["deploy"]["bootstrap"] = f"127.0.0.1:{port}"
-    for pool in spec["pools"].values():
-        pool["runtime"]["rest_port"] = free_port()
-    for pipeline in spec["pipelines"].values():
-        config = pipeline.get("connector", {}).get("config", {})
-        if "file" in config:
-            config["file"] = str(directory / "data" / Path(config["file"]).name)
-    path = directory / "Pulumi.local.yaml"
-    path.write_text(yaml.safe_dump(document))
-    return path, port
-
-
 @pytest.fixture(scope="module")
 def stack(
     tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
@@ -130,7 +113,7 @@ def stack(
     state = tmp_path_factory.mktemp("stack-local")
     keys = ("BULKHEADS_STATE_DIR", "BULKHEADS_PULUMI_DIR", "BULKHEADS_SPEC_FILE")
     saved = {key: os.environ.get(key) for key in keys}
-    spec_file, port = _isolated_spec(state, free_port)
+    spec_file, port = isolated_spec(state, free_port)
     os.environ["BULKHEADS_STATE_DIR"] = str(state / "local")
     os.environ["BULKHEADS_PULUMI_DIR"] = str(state / "pulumi")
     os.environ["BULKHEADS_SPEC_FILE"] = str(spec_file)

@@ -114,20 +114,22 @@ def test_validate_reports_every_file_whatever_fails_in_one(
     monkeypatch.chdir(repo)
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(HOSTILE["alias-bomb"](), encoding="utf-8")
+    crash = tmp_path / "crash.yaml"
+    crash.write_text(PREFIX, encoding="utf-8")
     real_load = commands.load_platform
 
     def crash_on(path: str) -> object:
-        if path == "crash.yaml":
+        if path == str(crash):
             raise RuntimeError("boom")
         return real_load(path)
 
     monkeypatch.setattr(commands, "load_platform", crash_on)
-    status = main(["validate", str(bomb), "crash.yaml", "stacks/Pulumi.local.yaml"])
+    status = main(["validate", str(bomb), str(crash), "stacks/Pulumi.local.yaml"])
     out, err = capsys.readouterr()
     assert status != 0
     assert f"{bomb}:8: the value starting here expands" in err
     assert (
-        "crash.yaml: bulkheads failed on this file (RuntimeError: boom). "
-        "Fix: report it as a bug; the other files are still checked." in err
+        f"{crash}: bulkheads failed on this file (RuntimeError: boom). "
+        "Fix: report it as a bug; the other stacks are still checked." in err
     )
     assert out.startswith("stacks/Pulumi.local.yaml: ok")

@@ -1,4 +1,4 @@
-"""Every stack validates; the CLI verbs print results and exit 0 / 2 without tracebacks."""
+"""Every stack validates; the CLI verbs print results and exit 0 / 1 / 2 without tracebacks."""
 
 from __future__ import annotations
 
@@ -76,10 +76,10 @@ def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_validate_invalid_exits_2_listing_problems(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_invalid_exits_1_listing_problems(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["validate", "stacks/Pulumi.local.yaml", f"{INVALID}/dangling_pool.yaml"])
     captured = capsys.readouterr()
-    assert code == 2
+    assert code == 1
     assert (
         captured.out == "stacks/Pulumi.local.yaml: ok — local: 1 clusters, 3 pools, 4 pipelines\n"
     )
@@ -89,12 +89,15 @@ def test_validate_invalid_exits_2_listing_problems(capsys: pytest.CaptureFixture
     )
 
 
-def test_validate_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "stacks/Pulumi.nope.yaml"]) == 2
-    assert capsys.readouterr().err == (
-        "stacks/Pulumi.nope.yaml: cannot read the file (No such file or directory). "
-        "Fix: pass a stack file such as stacks/Pulumi.local.yaml.\n"
-    )
+    assert capsys.readouterr().err == "bulkheads: stacks/Pulumi.nope.yaml: no such stack file\n"
+
+
+def test_validate_names_stacks_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "local", "prod"]) == 0
+    out = capsys.readouterr().out
+    assert "Pulumi.local.yaml: ok — local" in out and "Pulumi.prod.yaml: ok — prod" in out
 
 
 def test_show_summarizes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -110,8 +113,8 @@ def test_show_summarizes(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines.index("  live") < lines.index("  derived") < lines.index("  replay")
 
 
-def test_show_invalid_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["show", f"{INVALID}/bad_yaml_syntax.yaml"]) == 2
+def test_show_invalid_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", f"{INVALID}/bad_yaml_syntax.yaml"]) == 1
     assert "invalid YAML" in capsys.readouterr().err
 
 
@@ -124,6 +127,6 @@ def test_console_run_has_no_traceback(fixture: str) -> None:
         cwd=REPO,
         check=False,
     )
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{INVALID}/{fixture}.yaml:")

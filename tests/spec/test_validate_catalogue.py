@@ -26,12 +26,13 @@ def test_live_replication_factor_one_fails_validate_with_the_pack_rule_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = prod_with_live(tmp_path, replication_factor=1, min_insync_replicas=1)
-    assert main(["validate", str(path)]) == 2
+    assert main(["validate", str(path)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert (
         f"{path}: bulkheads-topic-live-durability (mandatory): live topic "
-        "'raw.payments.transactions' in 'prod' has replication_factor 1; set it to at least 3"
+        "'raw.payments.transactions' in 'prod' has replication_factor 1; set it to at least 3. "
+        "Fix: see policies/RULES.md#bulkheads-topic-live-durability."
     ) in err.splitlines()
 
 
