@@ -26,6 +26,7 @@ import pulumi_kubernetes as k8s
 
 from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, NetworkArgs
 from bulkheads.connect.config import scram_jaas_config
+from bulkheads.plan.manifests.labels import kafka_pods
 from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
 from components import tokens
 from components.cluster import Cluster, ClusterWiring
@@ -34,7 +35,6 @@ from components.data_plane import DataPlane
 from components.kafka_provider import kafka_provider
 from components.network import Network
 from components.secrets import GeneratedPassword
-from components.strimzi_labels import kafka_pods
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
     EgressPeer,
