@@ -50,14 +50,27 @@ def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: Non
     (home / "plugins").mkdir(parents=True, exist_ok=True)
     targets = [(POM, libs, ()), *((pom, home / "plugins" / name, PLUGIN_EXCLUDES)
                                   for name, pom in PLUGINS.items())]  # fmt: skip
-    if all(_complete(target) for _, target, _ in targets):
-        return libs
-    with (home / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same version
-        for pom, target, excludes in targets:
-            if not _complete(target):
-                _fetch(pom, target, excludes, progress)
+    for pom, target, excludes in targets:
+        ensure_dependencies(pom, target, excludes, progress)
     return libs
+
+
+def ensure_dependencies(
+    pom: Path,
+    target: Path,
+    excludes: tuple[str, ...] = (),
+    progress: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Copy the runtime dependencies of ``pom`` (less ``excludes`` group ids) into
+    ``target`` with Maven, once: a complete ``target`` is reused."""
+    if _complete(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same target
+        if not _complete(target):
+            _fetch(pom, target, excludes, progress)
+    return target
 
 
 def _complete(target: Path) -> bool:

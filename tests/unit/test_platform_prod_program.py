@@ -15,7 +15,12 @@ from bulkheads.program import build_platform
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import PlatformSpec
 from components import tokens
-from tests.unit.cloud_harness import CA_CERT, CA_KEY, CloudHarness
+from tests.unit.cloud_harness import (
+    CA_CERT,
+    CloudHarness,
+    cluster_ca_config,
+    run_stack_program,
+)
 from tests.unit.test_cloud_prod_stack import EXPECTED_COUNTS as CLOUD_COUNTS
 from tests.unit.test_cloud_prod_stack import SETTINGS
 
@@ -55,33 +60,20 @@ def harness() -> CloudHarness:
     return CloudHarness()
 
 
-def cluster_ca_config(*clusters: str) -> dict[str, str]:
-    """Stack config carrying the CA certificate and secret key of each Strimzi cluster."""
+def prod_config() -> dict[str, str]:
+    """What the prod stack's config sets besides secrets and cluster CAs."""
+    assert SETTINGS.irsa is not None
     return {
-        "bulkheads:clusterCaCerts": json.dumps(dict.fromkeys(clusters, CA_CERT)),
-        "bulkheads:clusterCaKeys": json.dumps(dict.fromkeys(clusters, CA_KEY)),
+        "bulkheads:oidcProviderArn": SETTINGS.irsa.oidc_provider_arn,
+        "bulkheads:oidcIssuer": SETTINGS.irsa.oidc_issuer,
+        "bulkheads:automqImage": str(SETTINGS.automq_image),
+        "bulkheads:deployRoleName": "platform-deployer",
     }
 
 
 @pytest.fixture
 def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
-    assert SETTINGS.irsa is not None
-    secrets = {
-        name: f"secret-{name}"
-        for pipeline in prod.pipelines.values()
-        for name in pipeline.connector.secrets.values()
-    }
-    config = {
-        "bulkheads:oidcProviderArn": SETTINGS.irsa.oidc_provider_arn,
-        "bulkheads:oidcIssuer": SETTINGS.irsa.oidc_issuer,
-        "bulkheads:automqImage": str(SETTINGS.automq_image),
-        "bulkheads:renderYamlToDirectory": "rendered",
-        "bulkheads:secrets": json.dumps(secrets),
-        **cluster_ca_config("ingest", "payments"),
-        "bulkheads:deployRoleName": "platform-deployer",
-    }
-    pulumi.runtime.set_all_config(config, ["bulkheads:secrets", "bulkheads:clusterCaKeys"])
-    harness.run(lambda: build_platform(prod, pulumi.Config("bulkheads")))
+    run_stack_program(harness, prod, prod_config())
     return harness
 
 
