@@ -90,9 +90,7 @@ def test_every_core_object_passes_the_kubernetes_schema(
 ) -> None:
     core = [m for m in manifests[env] if m["kind"] in CORE_KINDS]
     assert {m["kind"] for m in core} == CORE_KINDS
-    refused = {
-        f"{m['kind']}/{m['metadata']['name']}": kubernetes_core.problems(m) for m in core
-    }
+    refused = {f"{m['kind']}/{m['metadata']['name']}": kubernetes_core.problems(m) for m in core}
     assert {name: found for name, found in refused.items() if found} == {}
 
 
