@@ -27,7 +27,7 @@ from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
 from bulkheads.stacks import stack_file
 from components.kubernetes_provider import kubernetes_provider, target_from_config
-from components.platform import Platform, PlatformArgs
+from components.platform import ConnectImages, Platform, PlatformArgs
 
 CONFIG_NAMESPACE = "bulkheads"
 
@@ -129,8 +129,19 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         secret_values=secrets,
         kubernetes=kubernetes,
         cluster_ca_keys=ca_keys,
+        irsa=settings.irsa,
+        connect_images=connect_images(config),
     )
     return Platform(spec.environment, args)
+
+
+def connect_images(config: pulumi.Config) -> ConnectImages | None:
+    """Where Strimzi pushes pool images: ``connectImageRegistry`` and the optional
+    ``connectImagePushSecret`` (None when no registry is set)."""
+    registry = config.get("connectImageRegistry")
+    if not registry:
+        return None
+    return ConnectImages(registry=registry, push_secret=config.get("connectImagePushSecret"))
 
 
 def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.Output[str]]:

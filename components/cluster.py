@@ -12,8 +12,9 @@
 Tenancy, owner, classes and environment go into the props, the AWS tags and the
 Kubernetes labels. The outputs are the bootstrap address, the brokers' security group (aws)
 and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider`` (on msk an IAM
-login, allowed by ``admin_policy``; a provider waits for ``admin_access``, its attachment
-to the deploy role); on msk also ``msk_scram_store``, where the data plane's SCRAM users
+login, allowed by ``admin_policy``; a provider waits for ``admin_access``: on msk the
+policy's attachment to the deploy role, on strimzi the Kafka CR and the admin KafkaUser,
+both awaited Ready); on msk also ``msk_scram_store``, where the data plane's SCRAM users
 must live.
 """
 
@@ -204,7 +205,7 @@ class Cluster(pulumi.ComponentResource):
             )
             kafka_config = automq.automq_storage_config(names, args.storage.region)
             broker_role_arn = self.object_storage.role.arn
-        self.kafka = strimzi_cluster(
+        self.kafka, self.admin_user = strimzi_cluster(
             name,
             args.cluster,
             settings,
@@ -232,4 +233,5 @@ class Cluster(pulumi.ComponentResource):
                     parent=self, provider=wiring.kubernetes, depends_on=[self.kafka]
                 ),
             )
+        self.admin_access = (self.kafka, self.admin_user)
         return bootstrap_address(args.cluster, settings.namespace)

@@ -1,8 +1,9 @@
 """Register a Strimzi cluster's resources (:mod:`bulkheads.plan.manifests.strimzi`): the
 cluster CA Secrets, the ``Kafka`` CR, its node pool, and the admin Secret + ``KafkaUser``.
 
-The ``Kafka`` CR is awaited until Ready (its ``pulumi.com/waitFor`` annotation), so what
-depends on it (the cluster's Kafka provider, the admin user) waits for the brokers.
+The ``Kafka`` CR and the admin ``KafkaUser`` are awaited until Ready (their
+``pulumi.com/waitFor`` annotation), so the cluster's Kafka provider, which depends on both,
+never races the brokers or the User Operator.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def strimzi_cluster(
     provider: k8s.Provider | None,
     ca_key: pulumi.Input[str],
     broker_role_arn: pulumi.Input[str] | None = None,
-) -> pulumi.CustomResource:
-    """Register the cluster's resources; return the Kafka CR.
+) -> tuple[pulumi.CustomResource, pulumi.CustomResource]:
+    """Register the cluster's resources; return the Kafka CR and the admin KafkaUser (both
+    awaited Ready: a provider that waits for them finds brokers and its login in place).
 
     ``settings.ca_cert`` and ``ca_key`` become the cluster CA (Strimzi generates none);
     ``broker_role_arn`` annotates the brokers' service account for IRSA.
@@ -66,9 +68,9 @@ def strimzi_cluster(
     secret = register(
         f"{name}-admin", strimzi.admin_secret(spec, pulumi.Output.secret(admin_password)), child
     )
-    register(
+    admin_user = register(
         f"{name}-admin-user",
         strimzi.admin_user(spec),
         pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[kafka, secret])),
     )
-    return kafka
+    return kafka, admin_user

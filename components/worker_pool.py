@@ -37,8 +37,11 @@ from typing import Literal
 
 import pulumi
 
+from bulkheads.cloud.args import IrsaSettings
+from bulkheads.cloud.tags import boundary_tags
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
 from bulkheads.connect.kube import is_dns_label, parse_quantity
+from bulkheads.plan.identities import S3Grant
 from bulkheads.plan.manifests import core, strimzi
 from bulkheads.plan.manifests.core import CONNECT_REST_PORT, EgressPeer
 from bulkheads.plan.manifests.labels import connect_pods, ownership_labels
@@ -52,6 +55,7 @@ from bulkheads.plan.manifests.strimzi import (
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.manifests import register
+from components.pool_identity import pool_role
 
 __all__ = ["ConnectTarget", "EgressPeer", "KubernetesRuntime", "LocalRuntime", "WorkerPool"]
 
@@ -63,7 +67,8 @@ class KubernetesRuntime:
     ``api_server`` is needed in ``declared_egress`` when connectors carry secret config:
     the workers read those Secrets through the Kubernetes API. ``broker_ca_cert`` (PEM) is
     the CA the workers trust for their brokers (Strimzi); None: the JVM's roots (MSK).
-    ``role_arn`` (default none) is the pool's IRSA role on its workers' service account;
+    ``s3`` (default none) are the S3 locations its pipelines declare: the pool then gets an
+    IAM role for its workers' service account through ``irsa`` (the EKS OIDC provider);
     ``build`` (default none: the stock image) the plugins Strimzi builds into its image.
     """
 
@@ -81,7 +86,8 @@ class KubernetesRuntime:
     declared_egress: tuple[EgressPeer, ...] = ()
     security_group_id: pulumi.Input[str] | None = None
     broker_ca_cert: str | None = None
-    role_arn: pulumi.Input[str] | None = None
+    s3: tuple[S3Grant, ...] = ()
+    irsa: IrsaSettings | None = None
     build: ConnectBuild | None = None
 
     def __post_init__(self) -> None:
@@ -95,6 +101,11 @@ class KubernetesRuntime:
             raise ValueError(f"replicas must be >= 1, got {self.replicas}")
         if not self.brokers:
             raise ValueError("a pool needs its cluster's brokers as egress peers")
+        if self.s3 and self.irsa is None:
+            raise ValueError(
+                "a pool whose pipelines declare s3 locations needs the EKS OIDC provider "
+                "(stack config bulkheads:oidcProviderArn and bulkheads:oidcIssuer)"
+            )
 
 
 @dataclass(frozen=True)
@@ -247,6 +258,21 @@ class WorkerPool(pulumi.ComponentResource):
                 in_namespace,
             )
             waits_for.append(self.broker_ca)
+        role_arn = None
+        if runtime.s3:
+            assert runtime.irsa is not None  # checked by KubernetesRuntime
+            self.role = pool_role(
+                name,
+                worker.pool,
+                (namespace_name, connect_service_account(connect_name)),
+                runtime.s3,
+                runtime.irsa,
+                boundary_tags(
+                    args.environment, worker.owner, worker.workload_class, pool=worker.pool
+                ),
+                self,
+            )
+            role_arn = self.role.arn
         workers = strimzi.ConnectWorkers(
             name=connect_name,
             namespace=namespace_name,
@@ -265,7 +291,7 @@ class WorkerPool(pulumi.ComponentResource):
             broker_ca_secret=ca_secret,
             node_pool=runtime.node_pool,
             image=runtime.image,
-            role_arn=runtime.role_arn,
+            role_arn=role_arn,
             build=runtime.build,
         )
         self.kafka_connect = register(

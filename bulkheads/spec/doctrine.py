@@ -59,6 +59,7 @@ from bulkheads.spec.model import (
     WorkloadClassName,
 )
 from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
+from bulkheads.spec.plugins import plugin_problems
 from bulkheads.spec.units import format_byte_size, format_duration
 
 MANAGED_CONFIG_KEYS = {"connector.class": "class", "tasks.max": "tasks_max"}
@@ -87,6 +88,7 @@ class _Checker:
         self._pools()
         self._pipelines()
         self._topics()
+        self.problems += plugin_problems(self.spec)
         return self.problems
 
     def add(self, path: Path, message: str, fix: str, value: Any = MISSING) -> None:

@@ -18,7 +18,6 @@ from components import tokens
 from tests.unit.cloud_harness import (
     CA_CERT,
     CloudHarness,
-    cluster_ca_config,
     run_stack_program,
 )
 from tests.unit.test_cloud_prod_stack import EXPECTED_COUNTS as CLOUD_COUNTS
@@ -60,6 +59,9 @@ def harness() -> CloudHarness:
     return CloudHarness()
 
 
+REGISTRY = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/bulkheads"
+
+
 def prod_config() -> dict[str, str]:
     """What the prod stack's config sets besides secrets and cluster CAs."""
     assert SETTINGS.irsa is not None
@@ -68,6 +70,7 @@ def prod_config() -> dict[str, str]:
         "bulkheads:oidcIssuer": SETTINGS.irsa.oidc_issuer,
         "bulkheads:automqImage": str(SETTINGS.automq_image),
         "bulkheads:deployRoleName": "platform-deployer",
+        "bulkheads:connectImageRegistry": REGISTRY,
     }
 
 
@@ -117,6 +120,9 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     )
     for kind, count in PER_CONNECTOR.items():
         expected[kind] += count * len(plan.connectors)
+    # a pool whose pipelines declare S3 locations gets an IAM role and its policy
+    for kind in (tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY):
+        expected[kind] += sum(bool(pool.s3) for pool in plan.pools)
     return expected
 
 
@@ -301,18 +307,7 @@ def test_strimzi_without_its_ca_key_stops_the_program(
 def build_dev_program(harness: CloudHarness) -> PlatformSpec:
     """Run the ``dev`` stack's whole program under ``harness``; return its spec."""
     dev = load_platform(ROOT / "stacks" / "Pulumi.dev.yaml")
-    secrets = {
-        ref: f"secret-{ref}" for p in dev.pipelines.values() for ref in p.connector.secrets.values()
-    }
-    pulumi.runtime.set_all_config(
-        {
-            "bulkheads:renderYamlToDirectory": "rendered",
-            "bulkheads:secrets": json.dumps(secrets),
-            **cluster_ca_config("ingest"),
-        },
-        ["bulkheads:secrets", "bulkheads:clusterCaKeys"],
-    )
-    harness.run(lambda: build_platform(dev, pulumi.Config("bulkheads")))
+    run_stack_program(harness, dev, prod_config())
     return dev
 
 

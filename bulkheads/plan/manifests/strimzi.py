@@ -8,9 +8,10 @@ user. The User Operator manages only the admin ``KafkaUser``
 Topic Operator: topics belong to the data plane too. The cluster CA is the platform's
 (``clusterCa.generateCertificateAuthority: false``).
 
-``Kafka`` and ``KafkaConnect`` carry ``pulumi.com/waitFor: condition=Ready``: pulumi-kubernetes
-then waits (up to ``READY_TIMEOUT_SECONDS``) until Strimzi reports the resource Ready, so what
-depends on them (the Kafka provider, the connectors) never races the brokers or the build.
+``Kafka``, the admin ``KafkaUser`` and ``KafkaConnect`` carry ``pulumi.com/waitFor:
+condition=Ready``: pulumi-kubernetes then waits (up to ``READY_TIMEOUT_SECONDS``) until
+Strimzi reports the resource Ready, so what depends on them (the Kafka provider, the
+connectors) never races the brokers, the User Operator or the image build.
 ``KafkaConnector`` gets ``autoRestart`` (Strimzi restarts failed connectors and tasks with
 back-off).
 """
@@ -192,7 +193,7 @@ def admin_user(c: KafkaCluster) -> Manifest:
     return {
         "apiVersion": API_VERSION,
         "kind": "KafkaUser",
-        "metadata": metadata(c.admin_username, c.namespace, c.strimzi_labels),
+        "metadata": metadata(c.admin_username, c.namespace, c.strimzi_labels, WAIT_FOR_READY),
         "spec": {
             "authentication": {
                 "type": "scram-sha-512",
@@ -235,11 +236,24 @@ def cluster_ca_secrets(
 
 @dataclass(frozen=True)
 class MavenArtifact:
-    """A Maven artifact Strimzi's build resolves (with its dependencies)."""
+    """A Maven artifact Strimzi's build resolves (with its dependencies) from
+    ``repository`` (None: Maven Central)."""
 
     group: str
     artifact: str
     version: str
+    repository: str | None = None
+
+    def as_build_artifact(self) -> dict[str, str]:
+        artifact = {
+            "type": "maven",
+            "group": self.group,
+            "artifact": self.artifact,
+            "version": self.version,
+        }
+        if self.repository:
+            artifact["repository"] = self.repository
+        return artifact
 
 
 @dataclass(frozen=True)
@@ -269,15 +283,7 @@ def connect_build(build: ConnectBuild) -> dict[str, Any]:
         "plugins": [
             {
                 "name": plugin.name,
-                "artifacts": [
-                    {
-                        "type": "maven",
-                        "group": a.group,
-                        "artifact": a.artifact,
-                        "version": a.version,
-                    }
-                    for a in plugin.artifacts
-                ],
+                "artifacts": [a.as_build_artifact() for a in plugin.artifacts],
             }
             for plugin in build.plugins
         ],
