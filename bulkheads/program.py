@@ -21,6 +21,7 @@ from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
+from bulkheads.plan.adoption import decide_adoption
 from bulkheads.plan.platform import FILE_KEY, plan_platform
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
@@ -104,8 +105,10 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
             connection = harness.connection(name)
             admin_passwords[name] = pulumi.Output.secret(connection.password)
             admin_usernames[name] = connection.username
-            retained = {t.name for t in plan.clusters[name].topics if t.protected}
-            adopt_topics[name] = frozenset(retained & harness.existing_topics(name))
+            adoption = decide_adoption(
+                name, plan.clusters[name].topics, harness.existing_topics(name)
+            )
+            adopt_topics[name] = adoption.imports
     strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
     kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
     kubernetes = (
