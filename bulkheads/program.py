@@ -19,10 +19,11 @@ import pulumi
 
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
+from bulkheads.local.jars import ensure_plugin
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan.adoption import decide_adoption
-from bulkheads.plan.platform import FILE_KEY, plan_platform
+from bulkheads.plan.platform import FILE_KEY, LocalPoolRuntime, plan_platform
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
@@ -83,7 +84,8 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     """Compose the platform of ``spec``.
 
     Its only I/O is local: it reads the harness's admin credentials, lists the local
-    clusters' topics (retained live topics are adopted, not created again) and creates the
+    clusters' topics (retained live topics are adopted, not created again), resolves the
+    plugins local pools declare into the jar cache (Maven Central) and creates the
     directories of local connectors' files (FileStream tasks do not create them).
     """
     settings = cloud_settings(config)
@@ -109,6 +111,10 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
                 name, plan.clusters[name].topics, harness.existing_topics(name)
             )
             adopt_topics[name] = adoption.imports
+        for pool in plan.pools:
+            if isinstance(pool.runtime, LocalPoolRuntime):
+                for plugin in pool.plugins:
+                    ensure_plugin(harness.cache_dir, plugin)
     strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
     kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
     kubernetes = (
