@@ -17,10 +17,16 @@ Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg
 
 def _registrars() -> list[Register]:
     from bulkheads import main_job
+    from bulkheads.connect import commands as connect_commands
     from bulkheads.local import commands as local_commands
     from bulkheads.spec import commands as spec_commands
 
-    return [spec_commands.register, local_commands.register, main_job.register]
+    return [
+        spec_commands.register,
+        local_commands.register,
+        main_job.register,
+        connect_commands.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:
