@@ -19,15 +19,17 @@ import pulumi
 
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
+from bulkheads.local.jars import ensure_plugin
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.plan.platform import FILE_KEY, plan_platform
+from bulkheads.plan.adoption import decide_adoption
+from bulkheads.plan.platform import FILE_KEY, LocalPoolRuntime, plan_platform
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
 from bulkheads.stacks import stack_file
 from components.kubernetes_provider import kubernetes_provider, target_from_config
-from components.platform import Platform, PlatformArgs
+from components.platform import ConnectImages, Platform, PlatformArgs
 
 CONFIG_NAMESPACE = "bulkheads"
 
@@ -82,7 +84,8 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     """Compose the platform of ``spec``.
 
     Its only I/O is local: it reads the harness's admin credentials, lists the local
-    clusters' topics (retained live topics are adopted, not created again) and creates the
+    clusters' topics (retained live topics are adopted, not created again), resolves the
+    plugins local pools declare into the jar cache (Maven Central) and creates the
     directories of local connectors' files (FileStream tasks do not create them).
     """
     settings = cloud_settings(config)
@@ -104,8 +107,14 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
             connection = harness.connection(name)
             admin_passwords[name] = pulumi.Output.secret(connection.password)
             admin_usernames[name] = connection.username
-            retained = {t.name for t in plan.clusters[name].topics if t.protected}
-            adopt_topics[name] = frozenset(retained & harness.existing_topics(name))
+            adoption = decide_adoption(
+                name, plan.clusters[name].topics, harness.existing_topics(name)
+            )
+            adopt_topics[name] = adoption.imports
+        for pool in plan.pools:
+            if isinstance(pool.runtime, LocalPoolRuntime):
+                for plugin in pool.plugins:
+                    ensure_plugin(harness.cache_dir, plugin)
     strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
     kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
     kubernetes = (
@@ -129,8 +138,19 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         secret_values=secrets,
         kubernetes=kubernetes,
         cluster_ca_keys=ca_keys,
+        irsa=settings.irsa,
+        connect_images=connect_images(config),
     )
     return Platform(spec.environment, args)
+
+
+def connect_images(config: pulumi.Config) -> ConnectImages | None:
+    """Where Strimzi pushes pool images: ``connectImageRegistry`` and the optional
+    ``connectImagePushSecret`` (None when no registry is set)."""
+    registry = config.get("connectImageRegistry")
+    if not registry:
+        return None
+    return ConnectImages(registry=registry, push_secret=config.get("connectImagePushSecret"))
 
 
 def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.Output[str]]:

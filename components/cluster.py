@@ -6,14 +6,15 @@
 - kafka on msk: a KMS key and the MSK cluster (``components.aws_msk``);
 - kafka on strimzi: the Strimzi resources only;
 - on strimzi with an aws network: a SecurityGroupPolicy putting the brokers' security
-  group on the broker pods (``components.aws_pod_security``);
+  group on the broker pods (``bulkheads.plan.manifests.core``);
 - local (either engine): no children; records the local bootstrap.
 
 Tenancy, owner, classes and environment go into the props, the AWS tags and the
 Kubernetes labels. The outputs are the bootstrap address, the brokers' security group (aws)
 and a ``KafkaConnection`` for ``components.kafka_provider.kafka_provider`` (on msk an IAM
-login, allowed by ``admin_policy``; a provider waits for ``admin_access``, its attachment
-to the deploy role); on msk also ``msk_scram_store``, where the data plane's SCRAM users
+login, allowed by ``admin_policy``; a provider waits for ``admin_access``: on msk the
+policy's attachment to the deploy role, on strimzi the Kafka CR and the admin KafkaUser,
+both awaited Ready); on msk also ``msk_scram_store``, where the data plane's SCRAM users
 must live.
 """
 
@@ -28,18 +29,16 @@ import pulumi_kubernetes as k8s
 from bulkheads.cloud import automq
 from bulkheads.cloud.args import ClusterArgs
 from bulkheads.cloud.tags import boundary_tags
+from bulkheads.plan.manifests.core import security_group_policy
+from bulkheads.plan.manifests.labels import kafka_pods
+from bulkheads.plan.manifests.strimzi import bootstrap_address, kafka_service_account
 from components import tokens
 from components.access import MskScramStore
 from components.aws_msk import msk_cluster
 from components.aws_object_storage import automq_object_storage
-from components.aws_pod_security import pod_security_group_policy
 from components.kafka_provider import AWS_IAM, KafkaConnection
-from components.strimzi import (
-    bootstrap_address,
-    kafka_service_account,
-    strimzi_cluster,
-)
-from components.strimzi_labels import kafka_pods
+from components.manifests import register
+from components.strimzi import strimzi_cluster
 
 LABEL_PREFIX = "bulkheads.io"
 
@@ -206,7 +205,7 @@ class Cluster(pulumi.ComponentResource):
             )
             kafka_config = automq.automq_storage_config(names, args.storage.region)
             broker_role_arn = self.object_storage.role.arn
-        self.kafka = strimzi_cluster(
+        self.kafka, self.admin_user = strimzi_cluster(
             name,
             args.cluster,
             settings,
@@ -220,14 +219,19 @@ class Cluster(pulumi.ComponentResource):
             broker_role_arn,
         )
         if wiring.security_group_id is not None:
-            self.security_group_policy = pod_security_group_policy(
-                f"{name}-pods-security-group",
-                settings.namespace,
-                kafka_pods(args.cluster),
-                wiring.security_group_id,
-                self.labels,
+            policy_name = f"{name}-pods-security-group"
+            self.security_group_policy = register(
+                policy_name,
+                security_group_policy(
+                    policy_name,
+                    settings.namespace,
+                    self.labels,
+                    kafka_pods(args.cluster),
+                    wiring.security_group_id,
+                ),
                 pulumi.ResourceOptions(
                     parent=self, provider=wiring.kubernetes, depends_on=[self.kafka]
                 ),
             )
+        self.admin_access = (self.kafka, self.admin_user)
         return bootstrap_address(args.cluster, settings.namespace)

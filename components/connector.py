@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
-import pulumi_kubernetes as k8s
 from pulumi.dynamic import Resource
 
 from bulkheads.connect.config import (
@@ -38,9 +37,12 @@ from bulkheads.connect.config import (
     principal_override_keys,
     principal_overrides,
 )
+from bulkheads.plan.manifests import core, strimzi
+from bulkheads.plan.manifests.labels import ownership_labels
 from components import tokens
 from components.connect_provider import ConnectorProvider
-from components.worker_pool import ConnectTarget, object_meta, ownership_labels
+from components.manifests import register
+from components.worker_pool import ConnectTarget
 
 ConnectorState = Literal["running", "paused", "stopped"]
 ConnectorKind = Literal["source", "sink", "replay", "mirror"]
@@ -151,69 +153,49 @@ class Connector(pulumi.ComponentResource):
         child: pulumi.ResourceOptions,
     ) -> pulumi.CustomResource:
         target = args.target
+        namespace = target.namespace
         labels = ownership_labels(args.owner, args.workload_class, args.pool, args.environment)
         secret_name = f"{args.connector}-connector-config"
-        self.secret = k8s.core.v1.Secret(
+        mine = pulumi.ResourceOptions(parent=self)
+        self.secret = register(
             f"{name}-secret",
-            metadata=object_meta(secret_name, target.namespace, labels),
-            type="Opaque",
-            string_data=secret.apply(lambda values: {_secret_key(k): v for k, v in values.items()}),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.role = k8s.rbac.v1.Role(
-            f"{name}-secret-reader",
-            metadata=object_meta(secret_name, target.namespace, labels),
-            rules=[
-                k8s.rbac.v1.PolicyRuleArgs(
-                    api_groups=[""],
-                    resources=["secrets"],
-                    resource_names=[secret_name],
-                    verbs=["get"],
-                )
-            ],
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.role_binding = k8s.rbac.v1.RoleBinding(
-            f"{name}-secret-reader",
-            metadata=object_meta(secret_name, target.namespace, labels),
-            role_ref=k8s.rbac.v1.RoleRefArgs(
-                api_group="rbac.authorization.k8s.io", kind="Role", name=secret_name
+            core.secret(
+                secret_name,
+                namespace,
+                labels,
+                secret.apply(lambda values: {_secret_key(k): v for k, v in values.items()}),
             ),
-            subjects=[
-                k8s.rbac.v1.SubjectArgs(
-                    kind="ServiceAccount",
-                    name=target.service_account,
-                    namespace=target.namespace,
-                )
-            ],
-            opts=pulumi.ResourceOptions(parent=self),
+            mine,
+        )
+        self.role = register(
+            f"{name}-secret-reader", core.secret_reader_role(secret_name, namespace, labels), mine
+        )
+        self.role_binding = register(
+            f"{name}-secret-reader",
+            core.role_binding(secret_name, namespace, labels, secret_name, target.service_account),
+            mine,
         )
         secret_keys = sorted({*args.secret_config, *principal_override_keys()})
-        config = target.namespace.apply(
-            lambda namespace: {
-                **{k: v for k, v in plain.items() if k not in ("connector.class", "tasks.max")},
-                **{
-                    key: f"${{secrets:{namespace}/{secret_name}:{_secret_key(key)}}}"
-                    for key in secret_keys
-                },
-            }
-        )
-        return k8s.apiextensions.CustomResource(
+        config = {
+            **{k: v for k, v in plain.items() if k not in ("connector.class", "tasks.max")},
+            **{
+                key: f"${{secrets:{namespace}/{secret_name}:{_secret_key(key)}}}"
+                for key in secret_keys
+            },
+        }
+        return register(
             f"{name}-connector",
-            api_version=tokens.STRIMZI_API_VERSION,
-            kind="KafkaConnector",
-            metadata={
-                "name": args.connector,
-                "namespace": target.namespace,
-                "labels": {**labels, "strimzi.io/cluster": target.connect_name},
-            },
-            spec={
-                "class": args.connector_class,
-                "tasksMax": args.tasks_max,
-                "state": args.state,
-                "config": config,
-            },
-            opts=pulumi.ResourceOptions.merge(
+            strimzi.kafka_connector(
+                args.connector,
+                namespace,
+                labels,
+                target.connect_name,
+                args.connector_class,
+                args.tasks_max,
+                args.state,
+                config,
+            ),
+            pulumi.ResourceOptions.merge(
                 child, pulumi.ResourceOptions(depends_on=[self.secret, self.role_binding])
             ),
         )

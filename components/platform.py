@@ -24,9 +24,12 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, NetworkArgs
+from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, IrsaSettings, NetworkArgs
 from bulkheads.connect.config import scram_jaas_config
+from bulkheads.plan.manifests.labels import kafka_pods
+from bulkheads.plan.manifests.strimzi import ConnectBuild
 from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
+from bulkheads.plan.plugins import build_image
 from components import tokens
 from components.cluster import Cluster, ClusterWiring
 from components.connector import Connector, ConnectorArgs
@@ -35,7 +38,6 @@ from components.kafka_provider import kafka_provider
 from components.monitoring import prometheus_rule
 from components.network import Network
 from components.secrets import GeneratedPassword
-from components.strimzi_labels import kafka_pods
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
     EgressPeer,
@@ -47,6 +49,15 @@ from components.worker_pool import (
 
 
 @dataclass(frozen=True)
+class ConnectImages:
+    """The image registry (``registry``, e.g. an ECR repository prefix) Strimzi pushes pool
+    images to, and the Secret with its push credentials (None: the nodes' or IRSA's)."""
+
+    registry: str
+    push_secret: str | None = None
+
+
+@dataclass(frozen=True)
 class PlatformArgs:
     """Everything the platform is built from.
 
@@ -54,7 +65,9 @@ class PlatformArgs:
     ``secret_values``: secret name -> value for connector ``secrets`` references;
     ``adopt_topics``: per cluster, retained topics to import rather than create;
     ``kubernetes``: the provider Strimzi resources go through (default provider if None);
-    ``cluster_ca_keys``: per Strimzi cluster, the secret key of its CA certificate.
+    ``cluster_ca_keys``: per Strimzi cluster, the secret key of its CA certificate;
+    ``irsa``: the EKS OIDC provider pool roles trust; ``connect_images``: where Strimzi
+    pushes the images it builds for pools with plugins.
     """
 
     plan: PlatformPlan
@@ -67,6 +80,8 @@ class PlatformArgs:
     kubernetes: k8s.Provider | None = None
     cluster_ca_keys: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protection: Protection = DEFAULT_PROTECTION
+    irsa: IrsaSettings | None = None
+    connect_images: ConnectImages | None = None
 
 
 class Platform(pulumi.ComponentResource):
@@ -138,7 +153,7 @@ class Platform(pulumi.ComponentResource):
         runtime: KubernetesRuntime | LocalRuntime
         if isinstance(pool.runtime, KubernetesPoolRuntime):
             runtime = self._kubernetes_runtime(
-                worker.pool, pool.runtime, args.clusters[worker.cluster], args
+                pool, pool.runtime, args.clusters[worker.cluster], args
             )
         else:
             runtime = LocalRuntime(rest_port=pool.runtime.rest_port)
@@ -156,11 +171,16 @@ class Platform(pulumi.ComponentResource):
         )
 
     def _kubernetes_runtime(
-        self, pool: str, runtime: KubernetesPoolRuntime, cluster: ClusterArgs, args: PlatformArgs
+        self,
+        plan: PoolPlan,
+        runtime: KubernetesPoolRuntime,
+        cluster: ClusterArgs,
+        args: PlatformArgs,
     ) -> KubernetesRuntime:
         """The pool's KafkaConnect: egress to its brokers and to the endpoints its
-        network boundary declares (the NetworkPolicy mirrors the security group), and on
-        aws its security group on the worker pods."""
+        network boundary declares (the NetworkPolicy mirrors the security group), on
+        aws its security group on the worker pods, its plugins' build and its IAM role."""
+        pool = plan.worker.pool
         if cluster.deploy == "msk":
             brokers = EgressPeer(ports=(SCRAM_TLS_PORT,), cidr=args.network.cidr)
         else:
@@ -176,7 +196,23 @@ class Platform(pulumi.ComponentResource):
             for endpoint in boundary.endpoints
         )
         group = self.network.worker_security_groups.get(pool)
+        build = None
+        if plan.plugins:
+            if args.connect_images is None:
+                raise ValueError(
+                    f"pool {pool!r} declares plugins, which Strimzi builds into an image: "
+                    "set the stack config bulkheads:connectImageRegistry (and "
+                    "bulkheads:connectImagePushSecret unless the nodes may push)"
+                )
+            build = ConnectBuild(
+                image=build_image(args.connect_images.registry, pool, plan.plugins),
+                plugins=plan.plugins,
+                push_secret=args.connect_images.push_secret,
+            )
         return KubernetesRuntime(
+            build=build,
+            s3=plan.s3,
+            irsa=args.irsa,
             brokers=(brokers,),
             declared_egress=declared,
             security_group_id=group.id if group is not None else None,

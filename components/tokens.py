@@ -5,6 +5,9 @@ Component tokens follow ``bulkheads:<layer>:<Type>``; they are part of each URN,
 so a rename needs an alias (see ``components/README.md``).
 """
 
+from bulkheads.plan.manifests.core import EKS_VPC_RESOURCES_API_VERSION as EKS_VPC_RESOURCES_API
+from bulkheads.plan.manifests.strimzi import API_VERSION as STRIMZI_API
+
 # bulkheads components
 PLATFORM = "bulkheads:platform:Platform"
 NETWORK = "bulkheads:network:Network"
@@ -39,7 +42,7 @@ K8S_SECRET = "kubernetes:core/v1:Secret"
 K8S_NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 K8S_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 K8S_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
-STRIMZI_API_VERSION = "kafka.strimzi.io/v1beta2"
+STRIMZI_API_VERSION = STRIMZI_API
 STRIMZI_KAFKA_CONNECT = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect"
 STRIMZI_KAFKA_CONNECTOR = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector"
 
@@ -87,7 +90,7 @@ STRIMZI_KAFKA = "kubernetes:kafka.strimzi.io/v1beta2:Kafka"
 STRIMZI_KAFKA_NODE_POOL = "kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool"
 STRIMZI_KAFKA_USER = "kubernetes:kafka.strimzi.io/v1beta2:KafkaUser"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
-EKS_VPC_RESOURCES_API_VERSION = "vpcresources.k8s.aws/v1beta1"
+EKS_VPC_RESOURCES_API_VERSION = EKS_VPC_RESOURCES_API
 EKS_SECURITY_GROUP_POLICY = "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy"
 
 # Operations layer (issue 15): metrics and alerting (prometheus-operator monitoring.coreos.com/v1)

@@ -32,47 +32,35 @@ plain handle a :class:`components.connector.Connector` is placed with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
-import pulumi_kubernetes as k8s
 
-from bulkheads.cloud.args import CONNECT_REST_PORT
+from bulkheads.cloud.args import IrsaSettings
+from bulkheads.cloud.tags import boundary_tags
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
-from bulkheads.connect.kube import is_dns_label, is_label_value, parse_quantity
+from bulkheads.connect.kube import is_dns_label, parse_quantity
 from bulkheads.ops.endpoints import kubernetes_rest_url, pool_namespace
-from bulkheads.ops.metrics import CONNECT_RULES, metrics_config
+from bulkheads.ops.metrics import CONNECT_RULES
+from bulkheads.plan.identities import S3Grant
+from bulkheads.plan.manifests import core, strimzi
+from bulkheads.plan.manifests.core import EgressPeer
+from bulkheads.plan.manifests.labels import connect_pods, ownership_labels
+from bulkheads.plan.manifests.strimzi import (
+    BROKER_CA_KEY,
+    SECRET_PASSWORD_KEY,
+    ConnectBuild,
+    broker_ca_secret,
+    connect_service_account,
+)
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
-from components.aws_pod_security import pod_security_group_policy
+from components.manifests import register
 from components.monitoring import metrics_config_map, pod_monitor
-from components.strimzi_labels import connect_pods
+from components.pool_identity import pool_role
 
-LABEL_PREFIX = "bulkheads.io/"
-NODE_POOL_KEY = LABEL_PREFIX + "node-pool"
-SECRET_PASSWORD_KEY = "password"
-BROKER_CA_KEY = "ca.crt"
-# Strimzi resolves ${secrets:<namespace>/<secret>:<key>} in connector config with this.
-SECRET_CONFIG_PROVIDER = {
-    "config.providers": "secrets",
-    "config.providers.secrets.class": "io.strimzi.kafka.KubernetesSecretConfigProvider",
-}
-
-
-@dataclass(frozen=True)
-class EgressPeer:
-    """A destination pool workers may reach: a CIDR, or pods (by labels) in a namespace."""
-
-    ports: tuple[int, ...]
-    cidr: str | None = None
-    namespace: str | None = None
-    pod_labels: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if (self.cidr is None) == (self.namespace is None):
-            raise ValueError("an egress peer names exactly one of cidr or namespace")
+__all__ = ["ConnectTarget", "EgressPeer", "KubernetesRuntime", "LocalRuntime", "WorkerPool"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +70,9 @@ class KubernetesRuntime:
     ``api_server`` is needed in ``declared_egress`` when connectors carry secret config:
     the workers read those Secrets through the Kubernetes API. ``broker_ca_cert`` (PEM) is
     the CA the workers trust for their brokers (Strimzi); None: the JVM's roots (MSK).
+    ``s3`` (default none) are the S3 locations its pipelines declare: the pool then gets an
+    IAM role for its workers' service account through ``irsa`` (the EKS OIDC provider);
+    ``build`` (default none: the stock image) the plugins Strimzi builds into its image.
     """
 
     brokers: tuple[EgressPeer, ...]
@@ -98,6 +89,9 @@ class KubernetesRuntime:
     declared_egress: tuple[EgressPeer, ...] = ()
     security_group_id: pulumi.Input[str] | None = None
     broker_ca_cert: str | None = None
+    s3: tuple[S3Grant, ...] = ()
+    irsa: IrsaSettings | None = None
+    build: ConnectBuild | None = None
 
     def __post_init__(self) -> None:
         for label, request, limit in (
@@ -110,6 +104,11 @@ class KubernetesRuntime:
             raise ValueError(f"replicas must be >= 1, got {self.replicas}")
         if not self.brokers:
             raise ValueError("a pool needs its cluster's brokers as egress peers")
+        if self.s3 and self.irsa is None:
+            raise ValueError(
+                "a pool whose pipelines declare s3 locations needs the EKS OIDC provider "
+                "(stack config bulkheads:oidcProviderArn and bulkheads:oidcIssuer)"
+            )
 
 
 @dataclass(frozen=True)
@@ -146,69 +145,13 @@ class ConnectTarget:
     pool: str
     rest_url: pulumi.Output[str]
     connect_name: str
-    namespace: pulumi.Output[str]
+    namespace: str
     workers: tuple[pulumi.Resource, ...]
 
     @property
     def service_account(self) -> str:
         """The service account Strimzi runs the pool's worker pods as."""
-        return f"{self.connect_name}-connect"
-
-
-def ownership_labels(
-    owner: str, workload_class: str, pool: str, environment: str
-) -> dict[str, str]:
-    """The labels every runtime object carries; raises on a value Kubernetes refuses."""
-    labels = {
-        LABEL_PREFIX + "owner": owner,
-        LABEL_PREFIX + "class": workload_class,
-        LABEL_PREFIX + "pool": pool,
-        LABEL_PREFIX + "environment": environment,
-    }
-    for key, value in labels.items():
-        if not is_label_value(value):
-            raise ValueError(
-                f"label {key}={value!r} is not a valid Kubernetes label value: "
-                "use at most 63 letters, digits, '-', '_' or '.'"
-            )
-    return labels
-
-
-def node_pool_placement(node_pool: str) -> dict[str, object]:
-    """Pod affinity and toleration pinning pods to Kubernetes nodes of ``node_pool``.
-
-    Label and taint key ``NODE_POOL_KEY``, for Connect workers and Kafka nodes alike.
-    """
-    return {
-        "affinity": {
-            "nodeAffinity": {
-                "requiredDuringSchedulingIgnoredDuringExecution": {
-                    "nodeSelectorTerms": [
-                        {
-                            "matchExpressions": [
-                                {"key": NODE_POOL_KEY, "operator": "In", "values": [node_pool]}
-                            ]
-                        }
-                    ]
-                }
-            }
-        },
-        "tolerations": [
-            {"key": NODE_POOL_KEY, "operator": "Equal", "value": node_pool, "effect": "NoSchedule"}
-        ],
-    }
-
-
-def broker_ca_secret(connect_name: str) -> str:
-    """The Secret holding the brokers' CA certificate in a pool's namespace."""
-    return f"{connect_name}-broker-ca"
-
-
-def object_meta(
-    name: str, namespace: pulumi.Input[str] | None, labels: Mapping[str, str]
-) -> k8s.meta.v1.ObjectMetaArgs:
-    """Metadata of a runtime object: its name, namespace (None: cluster-scoped), labels."""
-    return k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=dict(labels))
+        return connect_service_account(self.connect_name)
 
 
 class WorkerPool(pulumi.ComponentResource):
@@ -271,7 +214,7 @@ class WorkerPool(pulumi.ComponentResource):
             pool=args.worker.pool,
             rest_url=self.worker.rest_url,
             connect_name=args.worker.pool,
-            namespace=pulumi.Output.from_input(""),
+            namespace="",
             workers=(self.worker,),
         )
 
@@ -291,152 +234,115 @@ class WorkerPool(pulumi.ComponentResource):
                     "and '-', at most 63 characters"
                 )
         child = pulumi.ResourceOptions(parent=self)
-        self.namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace",
-            metadata=object_meta(namespace_name, None, labels),
-            opts=child,
+        self.namespace = register(
+            f"{name}-namespace", core.namespace(namespace_name, labels), child
         )
-        namespace = self.namespace.metadata.apply(lambda meta: str(meta.name))
+        in_namespace = pulumi.ResourceOptions(parent=self, depends_on=[self.namespace])
         secret_name = f"{connect_name}-worker-principal"
-        self.credentials = k8s.core.v1.Secret(
+        self.credentials = register(
             f"{name}-credentials",
-            metadata=object_meta(secret_name, namespace, labels),
-            type="Opaque",
-            string_data={SECRET_PASSWORD_KEY: pulumi.Output.secret(args.password)},
-            opts=child,
+            core.secret(
+                secret_name,
+                namespace_name,
+                labels,
+                {SECRET_PASSWORD_KEY: pulumi.Output.secret(args.password)},
+            ),
+            in_namespace,
         )
         waits_for: list[pulumi.Resource] = [self.credentials]
+        ca_secret = None
         if runtime.broker_tls and runtime.broker_ca_cert is not None:
-            self.broker_ca = k8s.core.v1.Secret(
+            ca_secret = broker_ca_secret(connect_name)
+            self.broker_ca = register(
                 f"{name}-broker-ca",
-                metadata=object_meta(broker_ca_secret(connect_name), namespace, labels),
-                type="Opaque",
-                string_data={BROKER_CA_KEY: runtime.broker_ca_cert},
-                opts=child,
+                core.secret(
+                    ca_secret, namespace_name, labels, {BROKER_CA_KEY: runtime.broker_ca_cert}
+                ),
+                in_namespace,
             )
             waits_for.append(self.broker_ca)
-        self.metrics = metrics_config_map(
-            f"{name}-metrics", f"{connect_name}-connect-metrics", namespace, CONNECT_RULES,
-            labels, child,
-        )  # fmt: skip
-        waits_for.append(self.metrics)
-        self.kafka_connect = k8s.apiextensions.CustomResource(
-            f"{name}-connect",
-            api_version=tokens.STRIMZI_API_VERSION,
-            kind="KafkaConnect",
-            metadata={
-                "name": connect_name,
-                "namespace": namespace,
-                "labels": labels,
-                "annotations": {"strimzi.io/use-connector-resources": "true"},
+        role_arn = None
+        if runtime.s3:
+            assert runtime.irsa is not None  # checked by KubernetesRuntime
+            self.role = pool_role(
+                name,
+                worker.pool,
+                (namespace_name, connect_service_account(connect_name)),
+                runtime.s3,
+                runtime.irsa,
+                boundary_tags(
+                    args.environment, worker.owner, worker.workload_class, pool=worker.pool
+                ),
+                self,
+            )
+            role_arn = self.role.arn
+        workers = strimzi.ConnectWorkers(
+            name=connect_name,
+            namespace=namespace_name,
+            labels=labels,
+            bootstrap_servers=args.bootstrap_servers,
+            username=worker.principal,
+            password_secret=secret_name,
+            config=self.worker_config,
+            resources={
+                "requests": {"cpu": runtime.cpu_request, "memory": runtime.memory_request},
+                "limits": {"cpu": runtime.cpu_limit, "memory": runtime.memory_limit},
             },
-            spec=self._connect_spec(args, runtime, labels, secret_name),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=waits_for),
+            replicas=runtime.replicas,
+            max_unavailable=runtime.max_unavailable,
+            broker_tls=runtime.broker_tls,
+            broker_ca_secret=ca_secret,
+            node_pool=runtime.node_pool,
+            image=runtime.image,
+            role_arn=role_arn,
+            build=runtime.build,
+        )
+        self.metrics = metrics_config_map(
+            f"{name}-metrics", strimzi.connect_metrics_config_map(connect_name), namespace_name,
+            CONNECT_RULES, labels, in_namespace,
+        )  # fmt: skip
+        self.kafka_connect = register(
+            f"{name}-connect",
+            strimzi.kafka_connect(workers),
+            pulumi.ResourceOptions(
+                parent=self, depends_on=[self.namespace, *waits_for, self.metrics]
+            ),
         )
         self.pod_monitor = pod_monitor(
-            f"{name}-pod-monitor", f"{connect_name}-connect", namespace,
-            connect_pods(connect_name), labels, child, cluster=worker.cluster, pool=worker.pool,
+            f"{name}-pod-monitor", f"{connect_name}-connect", namespace_name,
+            connect_pods(connect_name), labels, in_namespace,
+            cluster=worker.cluster, pool=worker.pool,
         )  # fmt: skip
-        self.network_policy = k8s.networking.v1.NetworkPolicy(
+        self.network_policy = register(
             f"{name}-egress",
-            metadata=object_meta(f"{connect_name}-egress", namespace, labels),
-            spec=cast(
-                k8s.networking.v1.NetworkPolicySpecArgsDict,
-                _egress_policy_spec(connect_name, runtime),
+            core.connect_egress_policy(
+                f"{connect_name}-egress",
+                namespace_name,
+                labels,
+                connect_name,
+                (*runtime.brokers, *runtime.declared_egress),
             ),
-            opts=child,
+            in_namespace,
         )
         if runtime.security_group_id is not None:
-            self.security_group_policy = pod_security_group_policy(
-                f"{name}-pods-security-group",
-                namespace,
-                connect_pods(connect_name),
-                runtime.security_group_id,
-                labels,
-                child,
+            policy_name = f"{name}-pods-security-group"
+            self.security_group_policy = register(
+                policy_name,
+                core.security_group_policy(
+                    policy_name,
+                    namespace_name,
+                    labels,
+                    connect_pods(connect_name),
+                    runtime.security_group_id,
+                ),
+                in_namespace,
             )
-        rest_url = namespace.apply(lambda ns: kubernetes_rest_url(connect_name, ns))
+        rest_url = pulumi.Output.from_input(kubernetes_rest_url(connect_name, namespace_name))
         return ConnectTarget(
             runtime="kubernetes",
             pool=worker.pool,
             rest_url=rest_url,
             connect_name=connect_name,
-            namespace=namespace,
+            namespace=namespace_name,
             workers=(self.kafka_connect,),
         )
-
-    def _connect_spec(
-        self,
-        args: WorkerPoolArgs,
-        runtime: KubernetesRuntime,
-        labels: dict[str, str],
-        secret_name: str,
-    ) -> dict[str, Any]:
-        pod: dict[str, Any] = {"metadata": {"labels": labels}}
-        if runtime.node_pool:
-            pod.update(node_pool_placement(runtime.node_pool))
-        spec: dict[str, Any] = {
-            "replicas": runtime.replicas,
-            "bootstrapServers": args.bootstrap_servers,
-            "authentication": {
-                "type": "scram-sha-512",
-                "username": args.worker.principal,
-                "passwordSecret": {"secretName": secret_name, "password": SECRET_PASSWORD_KEY},
-            },
-            "config": {**self.worker_config, **SECRET_CONFIG_PROVIDER},
-            "metricsConfig": metrics_config(f"{args.worker.pool}-connect-metrics"),
-            "resources": {
-                "requests": {"cpu": runtime.cpu_request, "memory": runtime.memory_request},
-                "limits": {"cpu": runtime.cpu_limit, "memory": runtime.memory_limit},
-            },
-            "template": {
-                "pod": pod,
-                "podDisruptionBudget": {"maxUnavailable": runtime.max_unavailable},
-            },
-        }
-        if runtime.broker_tls:
-            trusted = []
-            if runtime.broker_ca_cert is not None:
-                secret = broker_ca_secret(args.worker.pool)
-                trusted.append({"secretName": secret, "certificate": BROKER_CA_KEY})
-            spec["tls"] = {"trustedCertificates": trusted}
-        if runtime.image:
-            spec["image"] = runtime.image
-        return spec
-
-
-def _peer_rule(peer: EgressPeer) -> dict[str, Any]:
-    if peer.cidr is not None:
-        target: dict[str, Any] = {"ipBlock": {"cidr": peer.cidr}}
-    else:
-        target = {
-            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": peer.namespace}},
-            "podSelector": {"matchLabels": dict(peer.pod_labels)},
-        }
-    return {"to": [target], "ports": [{"protocol": "TCP", "port": port} for port in peer.ports]}
-
-
-def _egress_policy_spec(connect_name: str, runtime: KubernetesRuntime) -> dict[str, Any]:
-    """Egress of the pool's worker pods: DNS, each other, brokers, declared endpoints."""
-    pool_pods = connect_pods(connect_name)
-    dns = {
-        "to": [
-            {
-                "namespaceSelector": {
-                    "matchLabels": {"kubernetes.io/metadata.name": "kube-system"}
-                },
-                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-            }
-        ],
-        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
-    }
-    same_pool = {
-        "to": [{"podSelector": {"matchLabels": pool_pods}}],
-        "ports": [{"protocol": "TCP", "port": CONNECT_REST_PORT}],
-    }
-    peers = [*runtime.brokers, *runtime.declared_egress]
-    return {
-        "podSelector": {"matchLabels": pool_pods},
-        "policyTypes": ["Egress"],
-        "egress": [dns, same_pool, *(_peer_rule(peer) for peer in peers)],
-    }

@@ -25,6 +25,12 @@ SEGMENT = st.from_regex(r"[a-z][a-z0-9]{0,5}", fullmatch=True)
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
+FILE_PLUGIN = {
+    "connect-file": {
+        "artifacts": ["org.apache.kafka:connect-file:4.1.0"],
+        "classes": [FILE_SOURCE, FILE_SINK],
+    }
+}
 
 
 def platform_specs(max_pipelines: int = 12) -> st.SearchStrategy[PlatformSpec]:
@@ -69,6 +75,9 @@ def _platform(draw: st.DrawFn, max_pipelines: int) -> dict[str, Any]:
                     "class": class_name,
                     "owner": draw(st.sampled_from(owners)),
                     "runtime": runtime,
+                    # Kafka's images leave the FileStream connectors out: Kubernetes pools
+                    # declare them as a plugin
+                    **({} if local else {"plugins": FILE_PLUGIN}),
                 }
     pipelines = _pipelines(draw, pools, owners, max_pipelines)
     classes = {c: {"replication_factor": 1, "min_insync_replicas": 1} for c in WORKLOAD_CLASSES}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bulkheads.plan.identities import S3Grant
+
 PolicyDocument = dict[str, Any]
 
 VERSION = "2012-10-17"
@@ -122,3 +124,47 @@ def deny_insecure_transport_policy(bucket_arn: str) -> PolicyDocument:
             }
         ],
     }
+
+
+# What a connector does with an S3 location it writes (the S3 sink: multipart uploads,
+# reading back what it wrote) or reads; listing is limited to the location's prefix.
+S3_WRITE_OBJECT_ACTIONS = (
+    "s3:PutObject",
+    "s3:GetObject",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+)
+S3_READ_OBJECT_ACTIONS = ("s3:GetObject",)
+S3_WRITE_BUCKET_ACTIONS = ("s3:GetBucketLocation", "s3:ListBucketMultipartUploads")
+S3_READ_BUCKET_ACTIONS = ("s3:GetBucketLocation",)
+
+
+def s3_grant_policy(grants: Sequence[S3Grant]) -> PolicyDocument:
+    """Allow exactly the declared S3 locations: per grant its objects under the prefix,
+    the bucket actions its access needs, and listing only under the prefix."""
+    statements: list[dict[str, Any]] = []
+    for index, grant in enumerate(grants):
+        bucket = f"arn:aws:s3:::{grant.bucket}"
+        writes = grant.access == "write"
+        statements += [
+            {
+                "Sid": f"Objects{index}",
+                "Effect": "Allow",
+                "Action": list(S3_WRITE_OBJECT_ACTIONS if writes else S3_READ_OBJECT_ACTIONS),
+                "Resource": [f"{bucket}/{grant.prefix}*"],
+            },
+            {
+                "Sid": f"Bucket{index}",
+                "Effect": "Allow",
+                "Action": list(S3_WRITE_BUCKET_ACTIONS if writes else S3_READ_BUCKET_ACTIONS),
+                "Resource": [bucket],
+            },
+            {
+                "Sid": f"List{index}",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket"],
+                "Resource": [bucket],
+                "Condition": {"StringLike": {"s3:prefix": [f"{grant.prefix}*"]}},
+            },
+        ]
+    return {"Version": VERSION, "Statement": statements}

@@ -1,5 +1,5 @@
 """``bulkheads connector pause|resume|restart [STACK] PIPELINE``: one pipeline's connector,
-over its pool's Connect REST API.
+over its pool's Connect REST API (``restart-failed``: see ``bulkheads.connect.restart_failed``).
 
 ``pause`` and ``resume`` wait until the connector and its tasks settle (``--timeout``,
 default 60 s); ``restart`` restarts the connector and its failed tasks, or one task with
@@ -23,6 +23,7 @@ from bulkheads.cli_support import (
     resolve_stack,
 )
 from bulkheads.connect import rest
+from bulkheads.connect.restart_failed import add_restart_failed
 from bulkheads.ops.endpoints import Endpoints, parse_assignments
 from bulkheads.plan import names
 
@@ -57,6 +58,7 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         if action == "restart":
             parser.add_argument("--task", type=int, help="restart only this task id")
         parser.set_defaults(handler=guarded(_run), action=action)
+    add_restart_failed(actions)
 
 
 def add_connect_url_argument(parser: argparse.ArgumentParser) -> None:

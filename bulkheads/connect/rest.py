@@ -177,6 +177,16 @@ def failure_of(status: dict[str, Any]) -> str | None:
     return None
 
 
+def restart_failed(base_url: str, name: str) -> bool:
+    """Restart the failed parts of ``name`` (connector and/or tasks) and return True, or
+    return False when nothing of it has failed (or it does not exist)."""
+    status = get_status(base_url, name)
+    if status is None or failure_of(status) is None:
+        return False
+    call(base_url, "POST", _path(name, "restart") + "?includeTasks=true&onlyFailed=true")
+    return True
+
+
 def wait_for_state(
     base_url: str, name: str, state: str, timeout: float = DEFAULT_TIMEOUT
 ) -> dict[str, Any]:

@@ -14,8 +14,11 @@ import subprocess
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from bulkheads.local.errors import LocalPlatformError
+from bulkheads.plan.manifests.strimzi import PluginBuild
+from bulkheads.plan.plugins import plugins_digest
 
 POM = Path(__file__).with_name("pom.xml")
 # Connect plugins for the workers' plugin.path: name -> pom.
@@ -50,14 +53,65 @@ def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: Non
     (home / "plugins").mkdir(parents=True, exist_ok=True)
     targets = [(POM, libs, ()), *((pom, home / "plugins" / name, PLUGIN_EXCLUDES)
                                   for name, pom in PLUGINS.items())]  # fmt: skip
-    if all(_complete(target) for _, target, _ in targets):
-        return libs
-    with (home / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same version
-        for pom, target, excludes in targets:
-            if not _complete(target):
-                _fetch(pom, target, excludes, progress)
+    for pom, target, excludes in targets:
+        ensure_dependencies(pom, target, excludes, progress)
     return libs
+
+
+def plugin_pom(plugin: PluginBuild) -> str:
+    """A pom whose runtime dependencies are ``plugin``'s artifacts (and their own), with
+    each artifact's repository besides Maven Central."""
+    dependencies = "".join(
+        f"<dependency><groupId>{escape(a.group)}</groupId><artifactId>{escape(a.artifact)}"
+        f"</artifactId><version>{escape(a.version)}</version></dependency>"
+        for a in plugin.artifacts
+    )
+    urls = sorted({a.repository for a in plugin.artifacts if a.repository})
+    repositories = "".join(
+        f"<repository><id>plugin-{index}</id><url>{escape(url)}</url></repository>"
+        for index, url in enumerate(urls)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        f"<groupId>dev.bulkheads</groupId><artifactId>plugin-{escape(plugin.name)}</artifactId>"
+        f"<version>1</version><packaging>pom</packaging>"
+        f"<repositories>{repositories}</repositories><dependencies>{dependencies}</dependencies>"
+        "</project>\n"
+    )
+
+
+def ensure_plugin(
+    cache_dir: Path, plugin: PluginBuild, progress: Callable[[str], None] = lambda _: None
+) -> Path:
+    """Resolve a declared plugin (the same declaration Strimzi builds from) into
+    ``<kafka home>/plugins/<name>-<digest>``, on the workers' ``plugin.path``."""
+    name = f"{plugin.name}-{plugins_digest((plugin,))}"
+    poms = kafka_home(cache_dir) / "poms"
+    poms.mkdir(parents=True, exist_ok=True)
+    pom = poms / f"{name}.xml"
+    pom.write_text(plugin_pom(plugin))
+    return ensure_dependencies(
+        pom, kafka_home(cache_dir) / "plugins" / name, PLUGIN_EXCLUDES, progress
+    )
+
+
+def ensure_dependencies(
+    pom: Path,
+    target: Path,
+    excludes: tuple[str, ...] = (),
+    progress: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Copy the runtime dependencies of ``pom`` (less ``excludes`` group ids) into
+    ``target`` with Maven, once: a complete ``target`` is reused."""
+    if _complete(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be fetching the same target
+        if not _complete(target):
+            _fetch(pom, target, excludes, progress)
+    return target
 
 
 def _complete(target: Path) -> bool:

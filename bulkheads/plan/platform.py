@@ -24,6 +24,9 @@ from pathlib import Path
 
 from bulkheads.plan import names, plan_clusters
 from bulkheads.plan.alerts import AlertGroup, plan_alerts
+from bulkheads.plan.identities import S3Grant, pool_s3_grants
+from bulkheads.plan.manifests.strimzi import PluginBuild
+from bulkheads.plan.plugins import pool_plugins
 from bulkheads.plan.topics import durability
 from bulkheads.plan.types import ClusterPlan, PipelineKind, WorkerPoolPlan, WorkloadClass
 from bulkheads.spec.model import (
@@ -64,6 +67,8 @@ class PoolPlan:
     worker: WorkerPoolPlan
     runtime: KubernetesPoolRuntime | LocalPoolRuntime
     override_policy: str
+    plugins: tuple[PluginBuild, ...] = ()
+    s3: tuple[S3Grant, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,8 @@ def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
             worker=workers[name],
             runtime=_runtime(pool.runtime),
             override_policy=pool.override_policy,
+            plugins=pool_plugins(pool),
+            s3=pool_s3_grants(spec, name),
         )
         for name, pool in spec.pools.items()
     )

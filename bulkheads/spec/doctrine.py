@@ -64,6 +64,7 @@ from bulkheads.spec.model import (
     WorkloadClassName,
 )
 from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
+from bulkheads.spec.plugins import plugin_problems
 from bulkheads.spec.regulated import regulated_problems
 from bulkheads.spec.units import format_byte_size, format_duration
 
@@ -94,6 +95,7 @@ class _Checker:
         self._pipelines()
         self._topics()
         self.problems += connector_problems(self.spec) + regulated_problems(self.spec)
+        self.problems += plugin_problems(self.spec)
         return self.problems
 
     def add(self, path: Path, message: str, fix: str, value: Any = MISSING) -> None:

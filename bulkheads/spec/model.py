@@ -303,11 +303,27 @@ class LocalRuntime(SpecModel):
 Runtime = Annotated[KubernetesRuntime | LocalRuntime, Field(discriminator="kind")]
 
 
+CONNECTOR_CLASS_PATTERN = r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$"
+
+
+class ConnectorPlugin(SpecModel):
+    """A Connect plugin in a pool's workers: Maven ``artifacts`` (``group:artifact:version``,
+    each with its runtime dependencies) from ``repository`` (default Maven Central),
+    providing the connector ``classes`` listed."""
+
+    artifacts: list[Annotated[str, Field(pattern=r"^[\w.-]+:[\w.-]+:[\w.+-]+$")]] = Field(
+        min_length=1
+    )
+    classes: list[Annotated[str, Field(pattern=CONNECTOR_CLASS_PATTERN)]] = Field(min_length=1)
+    repository: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None
+
+
 class WorkerPool(SpecModel):
     """One Connect worker group: own group.id, internal topics, principal and compute.
 
     ``override_policy`` is the worker's ``connector.client.config.override.policy``
-    (default ``Principal``: each connector runs with its own principal).
+    (default ``Principal``: each connector runs with its own principal). ``plugins``
+    (default none) are the connector plugins its workers carry, by plugin name.
     """
 
     cluster: str
@@ -315,6 +331,7 @@ class WorkerPool(SpecModel):
     owner: str
     runtime: Runtime
     override_policy: OverridePolicy = "Principal"
+    plugins: dict[str, ConnectorPlugin] = Field(default_factory=dict)
 
 
 # --- pipelines -----------------------------------------------------------------------
@@ -328,7 +345,7 @@ class Connector(SpecModel):
     the project root.
     """
 
-    connector_class: str = Field(alias="class", pattern=r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
+    connector_class: str = Field(alias="class", pattern=CONNECTOR_CLASS_PATTERN)
     tasks_max: int = Field(strict=True, default=1, ge=1, le=256)
     config: dict[str, ConfigValue] = Field(default_factory=dict)
     secrets: dict[str, str] = Field(default_factory=dict)
@@ -378,8 +395,20 @@ class Throughput(SpecModel):
         return self.average if self.peak is None else self.peak
 
 
+class S3Access(SpecModel):
+    """An S3 location a pipeline's connector uses with its pool's AWS identity: objects
+    under ``prefix`` (default: the whole bucket) of ``bucket``, to ``write`` (default;
+    includes reading back) or ``read``."""
+
+    bucket: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    prefix: str = Field(default="", pattern=r"^([^*?]*/)?$")
+    access: Literal["write", "read"] = "write"
+
+
 class PipelineBase(SpecModel):
-    """Fields every pipeline kind has; ``class`` defaults to its pool's class."""
+    """Fields every pipeline kind has; ``class`` defaults to its pool's class. ``s3``
+    (default none) lists the S3 locations its connector uses: its pool's IAM role may use
+    exactly those."""
 
     owner: str
     pool: str
@@ -390,6 +419,7 @@ class PipelineBase(SpecModel):
     )
     quota: QuotaOverride | None = None
     alerts: AlertsOverride | None = None
+    s3: list[S3Access] = Field(default_factory=list)
 
     @property
     def written_topics(self) -> list[str]:

@@ -7,8 +7,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from bulkheads.plan.manifests.labels import connect_pods, kafka_pods
 from components import tokens
-from components.strimzi_labels import connect_pods, kafka_pods
 from policies.rules.model import (
     Category,
     Config,

@@ -43,6 +43,12 @@ LOCAL_SPEC: dict[str, Any] = {
             "class": "replay",
             "owner": "orders",
             "runtime": {"kind": "local", "rest_port": 18085},
+            "plugins": {
+                "replay": {
+                    "artifacts": ["org.example:replay-connector:1.0.0"],
+                    "classes": ["org.example.ReplayConnector"],
+                }
+            },
         },
     },
     "pipelines": {
@@ -110,6 +116,12 @@ TWO_CLUSTER_SPEC: dict[str, Any] = {
             "class": "live",
             "owner": "payments",
             "runtime": {"kind": "kubernetes"},
+            "plugins": {
+                "debezium-postgres": {
+                    "artifacts": ["io.debezium:debezium-connector-postgres:3.6.1.Final"],
+                    "classes": ["io.debezium.connector.postgresql.PostgresConnector"],
+                }
+            },
         },
         "mirror": {
             "cluster": "delivery",
@@ -122,6 +134,12 @@ TWO_CLUSTER_SPEC: dict[str, Any] = {
             "class": "derived",
             "owner": "search",
             "runtime": {"kind": "kubernetes"},
+            "plugins": {
+                "elasticsearch": {
+                    "artifacts": ["io.confluent:kafka-connect-elasticsearch:15.0.1"],
+                    "classes": ["io.confluent.connect.elasticsearch.ElasticsearchSinkConnector"],
+                }
+            },
         },
     },
     "pipelines": {

@@ -9,6 +9,7 @@ components under mocks uses this one harness.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -185,3 +186,33 @@ class CloudHarness:
         matches = [r for r in self._monitor.registered if r.name == name]
         assert len(matches) == 1, f"no single resource for id {resource_id}"
         return matches[0]
+
+
+def cluster_ca_config(*clusters: str) -> dict[str, str]:
+    """Stack config carrying the CA certificate and secret key of each Strimzi cluster."""
+    return {
+        "bulkheads:clusterCaCerts": json.dumps(dict.fromkeys(clusters, CA_CERT)),
+        "bulkheads:clusterCaKeys": json.dumps(dict.fromkeys(clusters, CA_KEY)),
+    }
+
+
+def run_stack_program(harness: CloudHarness, spec: Any, config: dict[str, str]) -> None:
+    """Run the Pulumi program of ``spec`` (a PlatformSpec) under the harness, rendering
+    Kubernetes manifests, with every connector secret set, every Strimzi cluster's CA and
+    ``config`` on top."""
+    from bulkheads.program import build_platform
+
+    secrets = {
+        name: f"secret-{name}"
+        for pipeline in spec.pipelines.values()
+        for name in pipeline.connector.secrets.values()
+    }
+    strimzi = [name for name, c in spec.clusters.items() if c.deploy.kind == "strimzi"]
+    full = {
+        "bulkheads:renderYamlToDirectory": "rendered",
+        "bulkheads:secrets": json.dumps(secrets),
+        **cluster_ca_config(*strimzi),
+        **config,
+    }
+    pulumi.runtime.set_all_config(full, ["bulkheads:secrets", "bulkheads:clusterCaKeys"])
+    harness.run(lambda: build_platform(spec, pulumi.Config("bulkheads")))

@@ -358,6 +358,9 @@ def test_strimzi_has_no_automq_settings_and_a_kraft_node_pool(strimzi: CloudHarn
     assert kafka["metadata"]["annotations"] == {
         "strimzi.io/node-pools": "enabled",
         "strimzi.io/kraft": "enabled",
+        # the provider and the admin user wait until Strimzi reports the brokers Ready
+        "pulumi.com/waitFor": "condition=Ready",
+        "pulumi.com/timeoutSeconds": "1800",
     }
     pool = strimzi.one(tokens.STRIMZI_KAFKA_NODE_POOL, "sandbox-nodes").inputs
     assert pool["metadata"]["labels"]["strimzi.io/cluster"] == "sandbox"

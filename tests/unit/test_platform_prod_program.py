@@ -15,7 +15,11 @@ from bulkheads.program import build_platform
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import PlatformSpec
 from components import tokens
-from tests.unit.cloud_harness import CA_CERT, CA_KEY, CloudHarness
+from tests.unit.cloud_harness import (
+    CA_CERT,
+    CloudHarness,
+    run_stack_program,
+)
 from tests.unit.test_cloud_prod_stack import EXPECTED_COUNTS as CLOUD_COUNTS
 from tests.unit.test_cloud_prod_stack import SETTINGS
 
@@ -58,33 +62,24 @@ def harness() -> CloudHarness:
     return CloudHarness()
 
 
-def cluster_ca_config(*clusters: str) -> dict[str, str]:
-    """Stack config carrying the CA certificate and secret key of each Strimzi cluster."""
+REGISTRY = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/bulkheads"
+
+
+def prod_config() -> dict[str, str]:
+    """What the prod stack's config sets besides secrets and cluster CAs."""
+    assert SETTINGS.irsa is not None
     return {
-        "bulkheads:clusterCaCerts": json.dumps(dict.fromkeys(clusters, CA_CERT)),
-        "bulkheads:clusterCaKeys": json.dumps(dict.fromkeys(clusters, CA_KEY)),
+        "bulkheads:oidcProviderArn": SETTINGS.irsa.oidc_provider_arn,
+        "bulkheads:oidcIssuer": SETTINGS.irsa.oidc_issuer,
+        "bulkheads:automqImage": str(SETTINGS.automq_image),
+        "bulkheads:deployRoleName": "platform-deployer",
+        "bulkheads:connectImageRegistry": REGISTRY,
     }
 
 
 @pytest.fixture
 def program(harness: CloudHarness, prod: PlatformSpec) -> CloudHarness:
-    assert SETTINGS.irsa is not None
-    secrets = {
-        name: f"secret-{name}"
-        for pipeline in prod.pipelines.values()
-        for name in pipeline.connector.secrets.values()
-    }
-    config = {
-        "bulkheads:oidcProviderArn": SETTINGS.irsa.oidc_provider_arn,
-        "bulkheads:oidcIssuer": SETTINGS.irsa.oidc_issuer,
-        "bulkheads:automqImage": str(SETTINGS.automq_image),
-        "bulkheads:renderYamlToDirectory": "rendered",
-        "bulkheads:secrets": json.dumps(secrets),
-        **cluster_ca_config("ingest", "payments"),
-        "bulkheads:deployRoleName": "platform-deployer",
-    }
-    pulumi.runtime.set_all_config(config, ["bulkheads:secrets", "bulkheads:clusterCaKeys"])
-    harness.run(lambda: build_platform(prod, pulumi.Config("bulkheads")))
+    run_stack_program(harness, prod, prod_config())
     return harness
 
 
@@ -132,6 +127,9 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     expected[tokens.PROMETHEUS_RULE] += sum(
         c.deploy.kind == "strimzi" for c in prod.clusters.values()
     )
+    # a pool whose pipelines declare S3 locations gets an IAM role and its policy
+    for kind in (tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY):
+        expected[kind] += sum(bool(pool.s3) for pool in plan.pools)
     return expected
 
 
@@ -316,18 +314,7 @@ def test_strimzi_without_its_ca_key_stops_the_program(
 def build_dev_program(harness: CloudHarness) -> PlatformSpec:
     """Run the ``dev`` stack's whole program under ``harness``; return its spec."""
     dev = load_platform(ROOT / "stacks" / "Pulumi.dev.yaml")
-    secrets = {
-        ref: f"secret-{ref}" for p in dev.pipelines.values() for ref in p.connector.secrets.values()
-    }
-    pulumi.runtime.set_all_config(
-        {
-            "bulkheads:renderYamlToDirectory": "rendered",
-            "bulkheads:secrets": json.dumps(secrets),
-            **cluster_ca_config("ingest"),
-        },
-        ["bulkheads:secrets", "bulkheads:clusterCaKeys"],
-    )
-    harness.run(lambda: build_platform(dev, pulumi.Config("bulkheads")))
+    run_stack_program(harness, dev, prod_config())
     return dev
 
 

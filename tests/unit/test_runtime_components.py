@@ -154,7 +154,12 @@ def test_kafka_connect_is_its_own_group_with_principal_override_policy(
     connect = harness.one(tokens.STRIMZI_KAFKA_CONNECT).inputs
     assert connect["apiVersion"] == "kafka.strimzi.io/v1beta2"
     assert connect["kind"] == "KafkaConnect"
-    assert connect["metadata"]["annotations"] == {"strimzi.io/use-connector-resources": "true"}
+    assert connect["metadata"]["annotations"] == {
+        "strimzi.io/use-connector-resources": "true",
+        # connectors wait until Strimzi reports the workers (and their build) Ready
+        "pulumi.com/waitFor": "condition=Ready",
+        "pulumi.com/timeoutSeconds": "1800",
+    }
     assert connect["metadata"]["namespace"] == "connect-live-cdc"
     spec = connect["spec"]
     assert spec["replicas"] == 3
