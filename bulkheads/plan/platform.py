@@ -32,6 +32,7 @@ from bulkheads.spec.model import (
     LocalRuntime,
     MirrorPipeline,
     PlatformSpec,
+    ReplayPipeline,
     SinkPipeline,
 )
 
@@ -72,6 +73,8 @@ class ConnectorPlan:
     ``secrets`` maps config keys to secret names (resolved at deploy time);
     ``cluster_logins`` maps a MirrorMaker 2 client prefix (``source.cluster``,
     ``target.cluster``) to the cluster whose bootstrap and pipeline login it gets.
+    ``scheduled`` marks a replay: created stopped, its running state owned by the replay
+    scheduler (``bulkheads.replay``), never by the stack.
     """
 
     connector: str
@@ -90,6 +93,7 @@ class ConnectorPlan:
     config: dict[str, str]
     secrets: dict[str, str] = field(default_factory=dict)
     cluster_logins: dict[str, str] = field(default_factory=dict)
+    scheduled: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPl
     cluster = spec.cluster_of(name)
     workload_class = spec.class_of(name)
     connector = pipeline.connector
+    scheduled = isinstance(pipeline, ReplayPipeline)
     config = {
         key: _resolve_path(value, project_root) if key == FILE_KEY else value
         for key, value in connector.config.items()
@@ -156,12 +161,13 @@ def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPl
         connector_class=connector.connector_class,
         username=names.connector_principal(name),
         tasks_max=connector.tasks_max,
-        state=connector.state,
+        state="stopped" if scheduled else connector.state,
         reads=tuple(pipeline.reads),
         writes=tuple(write.topic for write in pipeline.writes),
         config=config,
         secrets=dict(connector.secrets),
         cluster_logins=logins,
+        scheduled=scheduled,
     )
 
 

@@ -14,14 +14,13 @@ by ``doctrine.check_doctrine``; load through ``loader.load_platform`` or
 
 from __future__ import annotations
 
-import re
 from ipaddress import IPv4Network
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from bulkheads.spec.classes import DEFAULT_CLASSES, merge_overrides
+from bulkheads.spec.replay import ReplayFrom, ReplayUntil, parse_from, parse_until, window_text
 from bulkheads.spec.units import ByteSize, DurationMs
 
 WorkloadClassName = Literal["live", "derived", "replay"]
@@ -32,7 +31,6 @@ ConnectorState = Literal["running", "paused", "stopped"]
 OverridePolicy = Literal["Principal", "None", "All"]
 
 MIRROR_SOURCE_CONNECTOR = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
-_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
 def _scalar_to_str(value: Any) -> Any:
@@ -104,18 +102,10 @@ class ClassSettings(SpecModel):
 
 
 class ReplayClassSettings(ClassSettings):
-    """Replay settings add the daily window (UTC ``HH:MM-HH:MM``) replays may run in."""
+    """Replay settings add the daily window (UTC ``HH:MM-HH:MM``, may cross midnight) replay
+    connectors run in (see ``replay.parse_window``)."""
 
-    window: str
-
-    @field_validator("window")
-    @classmethod
-    def _window_format(cls, value: str) -> str:
-        if not _WINDOW.match(value):
-            raise PydanticCustomError(
-                "window", "not a time window", {"fix": "write a UTC window such as 01:00-05:00"}
-            )
-        return value
+    window: Annotated[str, BeforeValidator(window_text)]
 
 
 class WorkloadClasses(SpecModel):
@@ -346,20 +336,37 @@ class SinkPipeline(PipelineBase):
 
 
 class ReplayPipeline(PipelineBase):
-    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live."""
+    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live.
+
+    ``from`` (default ``earliest``) is where it starts, ``until`` (default ``caught_up``)
+    where it stops (see ``replay``).
+    """
 
     kind: Literal["replay"]
     connector: Connector
+    start: Annotated[ReplayFrom, BeforeValidator(parse_from)] = Field(
+        default=ReplayFrom(), alias="from"
+    )
+    until: Annotated[ReplayUntil, BeforeValidator(parse_until)] = ReplayUntil()
+
+
+class TopicCopy(SpecModel):
+    """A mirrored copy's own settings; each unset one is inherited from its origin topic."""
+
+    partitions: int | None = Field(default=None, ge=1, le=1000)
+    retention: DurationMs | None = None
 
 
 class MirrorPipeline(PipelineBase):
     """Copies ``reads`` from ``source_cluster`` onto its pool's cluster (MirrorMaker 2).
 
-    Mirrored topics keep their names (identity replication policy).
+    Mirrored topics keep their names (identity replication policy); ``copies`` (default
+    none) sets a copy's partitions or retention, else both are its origin topic's.
     """
 
     kind: Literal["mirror"]
     source_cluster: str
+    copies: dict[str, TopicCopy] = Field(default_factory=dict)
     connector: Connector = Field(
         default_factory=lambda: Connector.model_validate({"class": MIRROR_SOURCE_CONNECTOR})
     )
