@@ -18,9 +18,15 @@ Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg
 def _registrars() -> list[Register]:
     from bulkheads import main_job
     from bulkheads.local import commands as local_commands
+    from bulkheads.replay import commands as replay_commands
     from bulkheads.spec import commands as spec_commands
 
-    return [spec_commands.register, local_commands.register, main_job.register]
+    return [
+        spec_commands.register,
+        local_commands.register,
+        main_job.register,
+        replay_commands.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ API speaks two dialects, converted here and nowhere else:
 
 - MirrorMaker 2 (``MirrorSourceConnector`` replays): source offsets keyed by
   ``{cluster: <source alias>, topic, partition}`` holding the *last copied* offset, so
-  position ``p`` is written as ``p - 1`` (``-1``: nothing copied, start at the beginning);
+  position ``p`` is written as ``p - 1`` (position 0: a tombstone, nothing copied yet);
 - sink-style replays: their consumer group's offsets keyed by ``{kafka_topic,
   kafka_partition}`` holding the next offset to read (``kafka_offset``).
 
@@ -21,7 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bulkheads.spec.replay import ReplayFrom, Window
+from bulkheads.plan.platform import LocalPoolRuntime, PlatformPlan
+from bulkheads.spec.model import MIRROR_SOURCE_CONNECTOR, PlatformSpec, ReplayPipeline
+from bulkheads.spec.replay import ReplayFrom, ReplayUntil, Window, parse_window
 
 TopicPartition = tuple[str, int]
 Positions = Mapping[TopicPartition, int]
@@ -81,7 +83,9 @@ def connector_offsets(mirror_alias: str | None, positions: Positions) -> list[di
                 "topic": topic,
                 "partition": partition,
             }
-            entries.append({"partition": key, "offset": {MIRROR_OFFSET_KEY: position - 1}})
+            # nothing copied yet is a tombstone: MirrorMaker then starts at the log start
+            offset = {MIRROR_OFFSET_KEY: position - 1} if position > 0 else None
+            entries.append({"partition": key, "offset": offset})
         else:
             key = {"kafka_topic": topic, "kafka_partition": partition}
             entries.append({"partition": key, "offset": {SINK_OFFSET_KEY: position}})
@@ -201,3 +205,93 @@ def runbook(facts: RunbookFacts) -> str:
             f"  discard: stop, reset, then {delete}",
         ]
     )
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """One replay as the scheduler drives it.
+
+    ``rest_url`` is set for local pools, ``namespace`` for Kubernetes ones; ``held`` is
+    True when the stack declares the connector paused or stopped (the scheduler then keeps
+    it stopped); ``mirror_alias`` is a MirrorMaker replay's source alias (None: sink-style).
+    """
+
+    pipeline: str
+    connector: str
+    pool: str
+    cluster: str
+    window: Window
+    start: ReplayFrom
+    until: ReplayUntil
+    held: bool
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    mirror_alias: str | None
+    consumer_byte_rate: int
+    rest_url: str | None = None
+    namespace: str | None = None
+
+    def runbook(self, stack: str) -> str:
+        """This replay's rollback plan (see :func:`runbook`)."""
+        return runbook(
+            RunbookFacts(
+                pipeline=self.pipeline,
+                stack=stack,
+                connector=self.connector,
+                reads=self.reads,
+                writes=self.writes,
+                window=str(self.window),
+                start=str(self.start),
+                until=str(self.until),
+                namespace=self.namespace,
+                cronjob=None if self.namespace is None else scheduler_name(self.pool),
+            )
+        )
+
+
+def scheduler_name(pool: str) -> str:
+    """The Kubernetes CronJob (and its ServiceAccount and Role) driving ``pool``'s replays."""
+    return f"{pool}-replay-scheduler"
+
+
+def replay_plans(spec: PlatformSpec, plan: PlatformPlan) -> tuple[ReplayPlan, ...]:
+    """Every replay of ``spec``, in pipeline order, placed where ``plan`` runs it."""
+    window = parse_window(spec.classes.replay.window)
+    runtimes = {pool.worker.pool: pool.runtime for pool in plan.pools}
+    replays: list[ReplayPlan] = []
+    for connector in plan.connectors:
+        pipeline = spec.pipelines[connector.pipeline]
+        if not isinstance(pipeline, ReplayPipeline):
+            continue
+        runtime = runtimes[connector.pool]
+        rest_url = (
+            f"http://127.0.0.1:{runtime.rest_port}"
+            if isinstance(runtime, LocalPoolRuntime)
+            else None
+        )
+        replays.append(
+            ReplayPlan(
+                pipeline=connector.pipeline,
+                connector=connector.connector,
+                pool=connector.pool,
+                cluster=connector.cluster,
+                window=window,
+                start=pipeline.start,
+                until=pipeline.until,
+                held=pipeline.connector.state != "running",
+                reads=connector.reads,
+                writes=connector.writes,
+                mirror_alias=connector.config.get("source.cluster.alias")
+                if connector.connector_class == MIRROR_SOURCE_CONNECTOR
+                else None,
+                consumer_byte_rate=spec.quota_of(connector.pipeline).consumer_byte_rate,
+                rest_url=rest_url,
+                namespace=None if rest_url else pool_namespace(connector.pool),
+            )
+        )
+    return tuple(replays)
+
+
+def pool_namespace(pool: str) -> str:
+    """The Kubernetes namespace a pool's workers and connectors live in (the default)."""
+    return f"connect-{pool}"

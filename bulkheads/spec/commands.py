@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
@@ -52,4 +53,10 @@ def run_show(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     print(summarize(spec))
+    from bulkheads.replay.report import runbooks
+
+    stack = Path(args.file).name.removeprefix("Pulumi.").rsplit(".", 1)[0]
+    text = runbooks(spec, stack)
+    if text:
+        print(text)
     return EXIT_OK
