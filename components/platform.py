@@ -220,6 +220,7 @@ class Platform(pulumi.ComponentResource):
                 config=plan.config,
                 secret_config=secret_config,
                 state=plan.state,
+                scheduled=plan.scheduled,
             ),
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]
