@@ -33,6 +33,7 @@ from components.connector import Connector, ConnectorArgs
 from components.data_plane import DataPlane
 from components.kafka_provider import kafka_provider
 from components.network import Network
+from components.replay_scheduler import ReplayScheduler, ReplaySchedulerArgs
 from components.secrets import GeneratedPassword
 from components.strimzi_labels import kafka_pods
 from components.topics import DEFAULT_PROTECTION, Protection
@@ -87,6 +88,23 @@ class Platform(pulumi.ComponentResource):
             connector.pipeline: self._build_connector(name, connector, args)
             for connector in plan.connectors
         }
+        self.replay_schedulers = [
+            ReplayScheduler(
+                f"{name}-replay-scheduler-{scheduler.pool}",
+                ReplaySchedulerArgs(
+                    scheduler, plan.environment, self.pools[scheduler.pool].target.namespace
+                ),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[
+                        self.connectors[c.pipeline]
+                        for c in plan.connectors
+                        if c.pool == scheduler.pool
+                    ],
+                ),
+            )
+            for scheduler in plan.replay_schedulers
+        ]
         self.outputs = self._summary(plan)
         self.register_outputs({"summary": self.outputs})
 

@@ -97,6 +97,18 @@ class ConnectorPlan:
 
 
 @dataclass(frozen=True)
+class ReplaySchedulerPlan:
+    """The scheduler of one Kubernetes pool's replays: the connectors it runs (those the
+    stack declares running) inside the replay ``window`` (UTC ``HH:MM-HH:MM``)."""
+
+    pool: str
+    owner: str
+    workload_class: WorkloadClass
+    window: str
+    connectors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PlatformPlan:
     """Every cluster's data plane, every pool and every connector of one environment."""
 
@@ -104,6 +116,7 @@ class PlatformPlan:
     clusters: dict[str, ClusterPlan]
     pools: tuple[PoolPlan, ...]
     connectors: tuple[ConnectorPlan, ...]
+    replay_schedulers: tuple[ReplaySchedulerPlan, ...] = ()
 
 
 def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
@@ -119,7 +132,32 @@ def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
         for name, pool in spec.pools.items()
     )
     connectors = tuple(_connector(spec, name, project_root) for name in sorted(spec.pipelines))
-    return PlatformPlan(spec.environment, clusters, pools, connectors)
+    schedulers = _replay_schedulers(spec, pools, connectors)
+    return PlatformPlan(spec.environment, clusters, pools, connectors, schedulers)
+
+
+def _replay_schedulers(
+    spec: PlatformSpec, pools: tuple[PoolPlan, ...], connectors: tuple[ConnectorPlan, ...]
+) -> tuple[ReplaySchedulerPlan, ...]:
+    """One scheduler per Kubernetes pool running replays (local pools use the tick)."""
+    schedulers = []
+    for pool in pools:
+        replays = [c for c in connectors if c.scheduled and c.pool == pool.worker.pool]
+        running = tuple(
+            c.connector for c in replays if spec.pipelines[c.pipeline].connector.state == "running"
+        )
+        if not running or not isinstance(pool.runtime, KubernetesPoolRuntime):
+            continue  # (an empty resourceNames list would grant every connector)
+        schedulers.append(
+            ReplaySchedulerPlan(
+                pool=pool.worker.pool,
+                owner=pool.worker.owner,
+                workload_class=pool.worker.workload_class,
+                window=spec.classes.replay.window,
+                connectors=running,
+            )
+        )
+    return tuple(schedulers)
 
 
 def _runtime(runtime: KubernetesRuntime | LocalRuntime) -> KubernetesPoolRuntime | LocalPoolRuntime:

@@ -125,6 +125,11 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     )
     for kind, count in PER_CONNECTOR.items():
         expected[kind] += count * len(plan.connectors)
+    # each Kubernetes pool running replays: its scheduler's account, Role, binding, CronJob
+    expected[tokens.REPLAY_SCHEDULER] += len(plan.replay_schedulers)
+    for kind in (tokens.K8S_SERVICE_ACCOUNT, tokens.K8S_ROLE, tokens.K8S_ROLE_BINDING):
+        expected[kind] += len(plan.replay_schedulers)
+    expected[tokens.K8S_CRON_JOB] += len(plan.replay_schedulers)
     return expected
 
 
