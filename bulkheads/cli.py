@@ -26,6 +26,7 @@ def _registrars() -> list[Register]:
     from bulkheads.ops import commands as ops_commands
     from bulkheads.plan import commands as plan_commands
     from bulkheads.readiness import commands as readiness_commands
+    from bulkheads.replay import commands as replay_commands
     from bulkheads.spec import commands as spec_commands
 
     return [
@@ -37,6 +38,7 @@ def _registrars() -> list[Register]:
         readiness_commands.register,
         ops_commands.register,
         connect_commands.register,
+        replay_commands.register,
     ]
 
 

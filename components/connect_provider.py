@@ -8,6 +8,9 @@ Inputs (all strings unless noted):
 - ``secret_config`` (map, a Pulumi secret): config values that must not be shown,
   e.g. the ``*.override.sasl.jaas.config`` login of the pipeline principal.
 - ``state``: ``running`` | ``paused`` | ``stopped``.
+- ``scheduled`` (bool, default false): the state is applied at create only; afterwards the
+  replay scheduler owns it, so ``diff`` ignores it, ``update`` never moves it and ``read``
+  reports no drift in it (a second ``up`` after a tick changes nothing).
 
 Outputs: the inputs plus ``connector_state`` (the worker's view: RUNNING, FAILED...)
 and ``task_count``. ``create`` posts the connector already in its state and waits
@@ -35,7 +38,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-INPUT_KEYS = ("name", "rest_url", "config", "secret_config", "state")
+INPUT_KEYS = ("name", "rest_url", "config", "secret_config", "state", "scheduled")
 
 
 class ConnectorProvider(ResourceProvider):
@@ -79,6 +82,10 @@ class ConnectorProvider(ResourceProvider):
         from bulkheads.connect.diff import changed_keys, replaced_keys
 
         changed = changed_keys(olds, news)
+        if news.get("scheduled"):
+            changed = [key for key in changed if key != "state"]
+        if bool(olds.get("scheduled")) != bool(news.get("scheduled")):
+            changed.append("scheduled")
         return DiffResult(
             changes=bool(changed),
             replaces=replaced_keys(changed),
@@ -115,6 +122,9 @@ class ConnectorProvider(ResourceProvider):
         new_config = _full_config(news)
         if new_config != _full_config(olds):
             rest.put_config(url, name, new_config)
+        if news.get("scheduled"):
+            status = rest.get_status(url, name) or {"connector": {"state": "UNKNOWN"}}
+            return UpdateResult(_outputs({**news, "state": olds.get("state", state)}, status))
         if olds.get("state") != state:
             rest.request_state(url, name, state)
         status = rest.wait_for_state(url, name, state)
@@ -146,7 +156,9 @@ class ConnectorProvider(ResourceProvider):
             **props,
             "config": {k: v for k, v in live.items() if k not in secret_keys},
             "secret_config": {k: v for k, v in live.items() if k in secret_keys},
-            "state": _declared_state(rest.observed_state(status)),
+            "state": props.get("state")
+            if props.get("scheduled")
+            else _declared_state(rest.observed_state(status)),
         }
         return ReadResult(id_, _outputs(observed, status))
 

@@ -6,7 +6,9 @@ mirror), ``pool``, ``cluster``, ``workload_class``, ``owner``, ``environment``,
 ``reads`` / ``writes`` (topics), ``connector_class``, ``tasks_max`` (default 1),
 ``config`` (plain values), ``secret_config`` (values kept Pulumi secrets),
 ``username`` + ``password`` (the pipeline principal; the password an Output kept
-secret), ``state`` (default ``running``) and ``target`` (the pool's
+secret), ``state`` (default ``running``), ``scheduled`` (default False; True for
+replays: created in ``state``, after which the replay scheduler owns the running state and
+the stack never moves it back) and ``target`` (the pool's
 :class:`~components.worker_pool.ConnectTarget`).
 
 Every Kafka client of the connector logs in as the pipeline principal through
@@ -70,6 +72,7 @@ class ConnectorArgs:
     config: Mapping[str, str] = field(default_factory=dict)
     secret_config: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     state: ConnectorState = "running"
+    scheduled: bool = False
 
     def __post_init__(self) -> None:
         if self.target.pool != self.pool:
@@ -137,6 +140,7 @@ class Connector(pulumi.ComponentResource):
                     "config": plain,
                     "secret_config": secret,
                     "state": args.state,
+                    "scheduled": args.scheduled,
                 },
                 child,
             )
@@ -196,7 +200,12 @@ class Connector(pulumi.ComponentResource):
                 config,
             ),
             pulumi.ResourceOptions.merge(
-                child, pulumi.ResourceOptions(depends_on=[self.secret, self.role_binding])
+                child,
+                pulumi.ResourceOptions(
+                    depends_on=[self.secret, self.role_binding],
+                    # the replay scheduler's CronJob owns a replay's running state
+                    ignore_changes=["spec.state"] if args.scheduled else None,
+                ),
             ),
         )
 

@@ -37,6 +37,7 @@ from components.data_plane import DataPlane
 from components.kafka_provider import kafka_provider
 from components.monitoring import prometheus_rule
 from components.network import Network
+from components.replay_scheduler import ReplayScheduler, ReplaySchedulerArgs
 from components.secrets import GeneratedPassword
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
@@ -104,6 +105,23 @@ class Platform(pulumi.ComponentResource):
             for connector in plan.connectors
         }
         self.alert_rules = self._alert_rules(name, args)
+        self.replay_schedulers = [
+            ReplayScheduler(
+                f"{name}-replay-scheduler-{scheduler.pool}",
+                ReplaySchedulerArgs(
+                    scheduler, plan.environment, self.pools[scheduler.pool].target.namespace
+                ),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[
+                        self.connectors[c.pipeline]
+                        for c in plan.connectors
+                        if c.pool == scheduler.pool
+                    ],
+                ),
+            )
+            for scheduler in plan.replay_schedulers
+        ]
         self.outputs = self._summary(plan)
         self.register_outputs({"summary": self.outputs})
 
@@ -258,6 +276,7 @@ class Platform(pulumi.ComponentResource):
                 config=plan.config,
                 secret_config=secret_config,
                 state=plan.state,
+                scheduled=plan.scheduled,
             ),
             opts=pulumi.ResourceOptions(
                 parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]

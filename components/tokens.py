@@ -19,6 +19,7 @@ ACCESS_GRANT = "bulkheads:access:AccessGrant"
 QUOTA = "bulkheads:quota:Quota"
 WORKER_POOL = "bulkheads:runtime:WorkerPool"
 CONNECTOR = "bulkheads:runtime:Connector"
+REPLAY_SCHEDULER = "bulkheads:runtime:ReplayScheduler"
 
 # pulumi-kafka resources
 KAFKA_PROVIDER = "pulumi:providers:kafka"
@@ -42,6 +43,8 @@ K8S_SECRET = "kubernetes:core/v1:Secret"
 K8S_NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 K8S_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 K8S_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+K8S_SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
+K8S_CRON_JOB = "kubernetes:batch/v1:CronJob"
 STRIMZI_API_VERSION = STRIMZI_API
 STRIMZI_KAFKA_CONNECT = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnect"
 STRIMZI_KAFKA_CONNECTOR = "kubernetes:kafka.strimzi.io/v1beta2:KafkaConnector"

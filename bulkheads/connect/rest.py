@@ -137,6 +137,11 @@ def get_offsets(base_url: str, name: str) -> list[dict[str, Any]]:
     return offsets
 
 
+def patch_offsets(base_url: str, name: str, offsets: list[dict[str, Any]]) -> None:
+    """Alter the offsets of a STOPPED connector (``PATCH /connectors/{name}/offsets``)."""
+    call(base_url, "PATCH", _path(name, "offsets"), {"offsets": offsets})
+
+
 def list_connectors(base_url: str) -> list[str]:
     """Names of the connectors on this worker group."""
     names: list[str] = call(base_url, "GET", "/connectors")

@@ -36,6 +36,7 @@ from bulkheads.spec.model import (
     LocalRuntime,
     MirrorPipeline,
     PlatformSpec,
+    ReplayPipeline,
     SinkPipeline,
 )
 
@@ -78,6 +79,8 @@ class ConnectorPlan:
     ``secrets`` maps config keys to secret names (resolved at deploy time);
     ``cluster_logins`` maps a MirrorMaker 2 client prefix (``source.cluster``,
     ``target.cluster``) to the cluster whose bootstrap and pipeline login it gets.
+    ``scheduled`` marks a replay: created stopped, its running state owned by the replay
+    scheduler (``bulkheads.replay``), never by the stack.
     """
 
     connector: str
@@ -96,6 +99,19 @@ class ConnectorPlan:
     config: dict[str, str]
     secrets: dict[str, str] = field(default_factory=dict)
     cluster_logins: dict[str, str] = field(default_factory=dict)
+    scheduled: bool = False
+
+
+@dataclass(frozen=True)
+class ReplaySchedulerPlan:
+    """The scheduler of one Kubernetes pool's replays: the connectors it runs (those the
+    stack declares running) inside the replay ``window`` (UTC ``HH:MM-HH:MM``)."""
+
+    pool: str
+    owner: str
+    workload_class: WorkloadClass
+    window: str
+    connectors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ class PlatformPlan:
     pools: tuple[PoolPlan, ...]
     connectors: tuple[ConnectorPlan, ...]
     alerts: tuple[AlertGroup, ...] = ()
+    replay_schedulers: tuple[ReplaySchedulerPlan, ...] = ()
 
 
 def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
@@ -125,7 +142,38 @@ def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
         for name, pool in spec.pools.items()
     )
     connectors = tuple(_connector(spec, name, project_root) for name in sorted(spec.pipelines))
-    return PlatformPlan(spec.environment, clusters, pools, connectors, plan_alerts(spec))
+    return PlatformPlan(
+        spec.environment,
+        clusters,
+        pools,
+        connectors,
+        alerts=plan_alerts(spec),
+        replay_schedulers=_replay_schedulers(spec, pools, connectors),
+    )
+
+
+def _replay_schedulers(
+    spec: PlatformSpec, pools: tuple[PoolPlan, ...], connectors: tuple[ConnectorPlan, ...]
+) -> tuple[ReplaySchedulerPlan, ...]:
+    """One scheduler per Kubernetes pool running replays (local pools use the tick)."""
+    schedulers = []
+    for pool in pools:
+        replays = [c for c in connectors if c.scheduled and c.pool == pool.worker.pool]
+        running = tuple(
+            c.connector for c in replays if spec.pipelines[c.pipeline].connector.state == "running"
+        )
+        if not running or not isinstance(pool.runtime, KubernetesPoolRuntime):
+            continue  # (an empty resourceNames list would grant every connector)
+        schedulers.append(
+            ReplaySchedulerPlan(
+                pool=pool.worker.pool,
+                owner=pool.worker.owner,
+                workload_class=pool.worker.workload_class,
+                window=spec.classes.replay.window,
+                connectors=running,
+            )
+        )
+    return tuple(schedulers)
 
 
 def _runtime(runtime: KubernetesRuntime | LocalRuntime) -> KubernetesPoolRuntime | LocalPoolRuntime:
@@ -144,6 +192,7 @@ def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPl
     cluster = spec.cluster_of(name)
     workload_class = spec.class_of(name)
     connector = pipeline.connector
+    scheduled = isinstance(pipeline, ReplayPipeline)
     config = {
         key: _resolve_path(value, project_root) if key == FILE_KEY else value
         for key, value in connector.config.items()
@@ -163,12 +212,13 @@ def _connector(spec: PlatformSpec, name: str, project_root: Path) -> ConnectorPl
         connector_class=connector.connector_class,
         username=names.connector_principal(name),
         tasks_max=connector.tasks_max,
-        state=connector.state,
+        state="stopped" if scheduled else connector.state,
         reads=tuple(pipeline.reads),
         writes=tuple(write.topic for write in pipeline.writes),
         config=config,
         secrets=dict(connector.secrets),
         cluster_logins=logins,
+        scheduled=scheduled,
     )
 
 

@@ -4,7 +4,8 @@
   writer's cluster; ``cleanup.policy=delete``, ``retention.ms`` from the write's own
   retention or the class retention, ``min.insync.replicas`` from the class.
 - Mirrored topics: a mirror pipeline writes each topic it reads, under the same name, on its
-  pool's cluster (identity replication); partitions follow the source topic's declaration.
+  pool's cluster (identity replication); partitions and retention are the mirror's
+  ``copies`` or else its origin's (``bulkheads.spec.copies``).
 - Dead-letter topics ``dlq.<pipeline>``: one per sink, 1 partition, retention = the class's
   ``retention_max`` (dead letters are kept as long as the class allows, for inspection).
 - Connect internal topics per pool: ``cleanup.policy=compact``; configs exactly 1 partition,
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from bulkheads.plan import names
 from bulkheads.plan.errors import PlanError
 from bulkheads.plan.types import TopicContractKind, TopicPlan, WorkloadClass
+from bulkheads.spec.copies import copy_settings
 from bulkheads.spec.model import MirrorPipeline, PlatformSpec, SinkPipeline
 from bulkheads.spec.naming import topic_contract
 
@@ -31,7 +33,6 @@ CONFIG_TOPIC_PARTITIONS = 1
 OFFSET_TOPIC_PARTITIONS = 25
 STATUS_TOPIC_PARTITIONS = 5
 DLQ_PARTITIONS = 1
-DEFAULT_PARTITIONS = 3
 
 
 @dataclass(frozen=True)
@@ -62,18 +63,6 @@ def cluster_topics(spec: PlatformSpec, cluster: str) -> tuple[TopicPlan, ...]:
     return tuple(topics[name] for name in sorted(topics))
 
 
-def declared_partitions(spec: PlatformSpec, topic: str) -> int:
-    """Partitions declared where ``topic`` originates (its one writing pipeline); default 3.
-
-    Mirrored copies keep the name, so the origin's declaration holds on every cluster.
-    """
-    for pipeline in spec.pipelines.values():
-        for write in pipeline.writes:
-            if write.topic == topic:
-                return write.partitions
-    return DEFAULT_PARTITIONS
-
-
 def _all_topics(spec: PlatformSpec, cluster: str) -> Iterator[TopicPlan]:
     for pool_name, pool in spec.pools.items():
         if pool.cluster == cluster:
@@ -94,8 +83,9 @@ def _all_topics(spec: PlatformSpec, cluster: str) -> Iterator[TopicPlan]:
             )
         if isinstance(pipeline, MirrorPipeline):
             for topic in pipeline.reads:
-                partitions = declared_partitions(spec, topic)
-                yield _data_topic(spec, cluster, name, topic, partitions, settings.retention)
+                copy = copy_settings(spec, name, topic)
+                assert copy is not None  # a mirror's own copies are always known
+                yield _data_topic(spec, cluster, name, topic, copy.partitions, copy.retention)
         if isinstance(pipeline, SinkPipeline):
             yield _topic(
                 spec,

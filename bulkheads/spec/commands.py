@@ -29,6 +29,7 @@ from bulkheads.cli_support import (
     stack_ref,
     wants_json,
 )
+from bulkheads.replay.report import runbooks
 from bulkheads.spec.errors import MISSING, Problem, SpecError, format_path, format_value
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.summary import summarize
@@ -160,5 +161,6 @@ def run_show(args: argparse.Namespace) -> int:
         "file": str(ref.file),
         "spec": spec.model_dump(mode="json", by_alias=True),
     }
-    emit(args, document, lambda _: summarize(spec))
+    text = "\n".join(part for part in (summarize(spec), runbooks(spec, ref.name)) if part)
+    emit(args, document, lambda _: text)
     return EXIT_OK

@@ -19,7 +19,7 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   ``tasks_max``), no key both in ``config`` and ``secrets``, ``topics``/``topic`` in
   ``config`` name declared topics, no ``topics.regex`` (grants are per topic);
 - classes are consistent: ``min_insync_replicas <= replication_factor``,
-  ``retention_min <= retention <= retention_max``, replay window start before end, each
+  ``retention_min <= retention <= retention_max``, each
   class's replication factor fits the brokers of every cluster serving it; a topic's
   ``retention`` and a pipeline's ``quota`` stay within their class, its ``alerts``
   within sense (``alert_bounds``);
@@ -35,6 +35,8 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   declared topics (``regulated``);
 - placement: a ``local`` network goes with the ``local`` environment, ``local`` deploys
   and ``local`` runtimes, any other network with none of them; local ports are unique.
+
+- replays and mirrored copies: ``replay_doctrine``.
 
 ``unchecked`` names entries that failed shape validation (by section) and the topics they
 write (under ``topics``): references to them are not reported again.
@@ -59,13 +61,13 @@ from bulkheads.spec.model import (
     MskDeploy,
     PlatformSpec,
     QuotaOverride,
-    ReplayClassSettings,
     StrimziDeploy,
     WorkloadClassName,
 )
 from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
 from bulkheads.spec.plugins import plugin_problems
 from bulkheads.spec.regulated import regulated_problems
+from bulkheads.spec.replay_doctrine import check_replays
 from bulkheads.spec.units import format_byte_size, format_duration
 
 MANAGED_CONFIG_KEYS = {"connector.class": "class", "tasks.max": "tasks_max"}
@@ -96,6 +98,7 @@ class _Checker:
         self._topics()
         self.problems += connector_problems(self.spec) + regulated_problems(self.spec)
         self.problems += plugin_problems(self.spec)
+        self.problems += check_replays(self.spec)
         return self.problems
 
     def add(self, path: Path, message: str, fix: str, value: Any = MISSING) -> None:
@@ -139,15 +142,6 @@ class _Checker:
                     "keep retention_min <= retention <= retention_max",
                     format_duration(settings.retention),
                 )
-            if isinstance(settings, ReplayClassSettings):
-                start, end = settings.window.split("-")
-                if start >= end:
-                    self.add(
-                        (*path, "window"),
-                        "the window ends before it starts",
-                        "write start-end within one UTC day, e.g. 01:00-05:00",
-                        settings.window,
-                    )
 
     # --- clusters and placement ----------------------------------------------------
 

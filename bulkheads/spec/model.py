@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bulkheads.spec.classes import DEFAULT_CLASSES, merge_overrides
+from bulkheads.spec.replay import ReplayFrom, ReplayUntil, parse_from, parse_until, window_text
 from bulkheads.spec.units import ByteSize, DurationMs, format_byte_size
 
 WorkloadClassName = Literal["live", "derived", "replay"]
@@ -40,7 +41,6 @@ ConnectorState = Literal["running", "paused", "stopped"]
 OverridePolicy = Literal["Principal", "None", "All"]
 
 MIRROR_SOURCE_CONNECTOR = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
-_WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
 def _scalar_to_str(value: Any) -> Any:
@@ -121,18 +121,10 @@ class ClassSettings(SpecModel):
 
 
 class ReplayClassSettings(ClassSettings):
-    """Replay settings add the daily window (UTC ``HH:MM-HH:MM``) replays may run in."""
+    """Replay settings add the daily window (UTC ``HH:MM-HH:MM``, may cross midnight) replay
+    connectors run in (see ``replay.parse_window``)."""
 
-    window: str
-
-    @field_validator("window")
-    @classmethod
-    def _window_format(cls, value: str) -> str:
-        if not _WINDOW.match(value):
-            raise PydanticCustomError(
-                "window", "not a time window", {"fix": "write a UTC window such as 01:00-05:00"}
-            )
-        return value
+    window: Annotated[str, BeforeValidator(window_text)]
 
 
 class WorkloadClasses(SpecModel):
@@ -444,22 +436,38 @@ class SinkPipeline(PipelineBase):
 
 
 class ReplayPipeline(PipelineBase):
-    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live;
-    ``throughput`` (optional) is its rate while it runs."""
+    """Rebuilds ``writes`` from ``reads``: throttled, in the replay window, never live.
+
+    ``from`` (default ``earliest``) is where it starts, ``until`` (default ``caught_up``)
+    where it stops (see ``replay``); ``throughput`` (optional) is its rate while it runs.
+    """
 
     kind: Literal["replay"]
     connector: Connector
     throughput: Throughput | None = None
+    start: Annotated[ReplayFrom, BeforeValidator(parse_from)] = Field(
+        default=ReplayFrom(), alias="from"
+    )
+    until: Annotated[ReplayUntil, BeforeValidator(parse_until)] = ReplayUntil()
+
+
+class TopicCopy(SpecModel):
+    """A mirrored copy's own settings; each unset one is inherited from its origin topic."""
+
+    partitions: int | None = Field(default=None, strict=True, ge=1, le=1000)
+    retention: DurationMs | None = None
 
 
 class MirrorPipeline(PipelineBase):
     """Copies ``reads`` from ``source_cluster`` onto its pool's cluster (MirrorMaker 2).
 
-    Mirrored topics keep their names (identity replication policy).
+    Mirrored topics keep their names (identity replication policy); ``copies`` (default
+    none) sets a copy's partitions or retention, else both are its origin topic's.
     """
 
     kind: Literal["mirror"]
     source_cluster: str
+    copies: dict[str, TopicCopy] = Field(default_factory=dict)
     connector: Connector = Field(
         default_factory=lambda: Connector.model_validate({"class": MIRROR_SOURCE_CONNECTOR})
     )

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bulkheads.cli import main
 from bulkheads.engine import Engine
 from bulkheads.local import KafkaConnection, LocalPlatform
 from bulkheads.local.jars import kafka_home
@@ -232,8 +233,12 @@ def test_connectors_run_only_in_their_own_pools(stack: Stack) -> None:
         listed = set(get_json(f"{stack.rest(pool.worker.pool)}/connectors"))
         declared = {c.connector for c in stack.plan.connectors if c.pool == pool.worker.pool}
         assert listed == declared, pool.worker.pool
+        scheduled = {c.connector for c in stack.plan.connectors if c.scheduled}
         for connector in declared:
             status = get_json(f"{stack.rest(pool.worker.pool)}/connectors/{connector}/status")
+            if connector in scheduled:  # replays wait, stopped, for the scheduler
+                assert (status["connector"]["state"], status["tasks"]) == ("STOPPED", []), status
+                continue
             assert status["connector"]["state"] == "RUNNING", status
             assert [t["state"] for t in status["tasks"]] == ["RUNNING"], status
 
@@ -250,12 +255,39 @@ def test_records_flow_from_source_through_sink_and_replay(stack: Stack) -> None:
         return path.exists() and marker in path.read_text()
 
     eventually(lambda: arrived(files["orders-archive"]), "the sink file to get the record")
+    assert replay_tick(stack) == 0  # inside the local window: the replay starts
     eventually(lambda: arrived(files["orders-rebuilt-export"]), "the replayed record")
+
+
+def replay_tick(stack: Stack, *extra: str) -> int:
+    """One scheduler tick of the stack's replays, at noon UTC (inside 00:00-23:59)."""
+    noon = time.strftime("%Y-%m-%dT12:00:00Z", time.gmtime())
+    return main(["replay", "tick", str(stack.spec_file), "--now", noon, *extra])
+
+
+def replay_state(stack: Stack) -> str:
+    status = get_json(f"{stack.rest('replay')}/connectors/orders-rebuild/status")
+    return str(status["connector"]["state"])
 
 
 def test_second_up_changes_nothing(stack: Stack) -> None:
     preview = stack.pulumi("preview", "--expect-no-changes", check=False)
     assert preview.returncode == 0, preview.stdout[-3000:]
+
+
+def test_up_after_the_scheduler_started_or_stopped_a_replay_changes_nothing(
+    stack: Stack,
+) -> None:
+    assert replay_state(stack) == "RUNNING"  # started by the tick above
+    preview = stack.pulumi("preview", "--refresh", "--expect-no-changes", check=False)
+    assert preview.returncode == 0, preview.stdout[-3000:]
+    assert main(["replay", "stop", "orders-rebuild", "--stack", str(stack.spec_file)]) == 0
+    assert replay_state(stack) == "STOPPED"
+    output = stack.pulumi("up", "--yes", "--refresh", "--skip-preview").stdout
+    assert "orders-rebuild-rest updated" not in output, output[-2000:]
+    assert replay_state(stack) == "STOPPED"
+    assert main(["replay", "rerun", "orders-rebuild", "--stack", str(stack.spec_file)]) == 0
+    assert replay_tick(stack) == 0 and replay_state(stack) == "RUNNING"
 
 
 def test_sink_credentials_meet_the_acl_boundaries(stack: Stack) -> None:

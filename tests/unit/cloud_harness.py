@@ -40,6 +40,7 @@ class Registered:
     retain_on_delete: bool = False
     additional_secret_outputs: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
 
     @property
     def parent_type(self) -> str:
@@ -112,6 +113,7 @@ class _RecordingMonitor(MockMonitor):
                     retain_on_delete=request.retainOnDelete,
                     additional_secret_outputs=list(request.additionalSecretOutputs),
                     dependencies=list(request.dependencies),
+                    ignore_changes=list(request.ignoreChanges),
                 )
             )
         return response
