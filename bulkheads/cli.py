@@ -19,8 +19,14 @@ def _registrars() -> list[Register]:
     from bulkheads import main_job
     from bulkheads.local import commands as local_commands
     from bulkheads.spec import commands as spec_commands
+    from bulkheads.verify import commands as verify_commands
 
-    return [spec_commands.register, local_commands.register, main_job.register]
+    return [
+        spec_commands.register,
+        local_commands.register,
+        main_job.register,
+        verify_commands.register,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

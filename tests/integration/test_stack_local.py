@@ -34,7 +34,7 @@ from bulkheads.local.jars import kafka_home
 from bulkheads.local.postgres import LocalPostgres
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
-from tests.integration.throttle import produce_throttle_ms
+from bulkheads.verify.throttle import produce_throttle_ms
 
 pytestmark = pytest.mark.integration
 admin_api = pytest.importorskip("confluent_kafka.admin")
