@@ -83,12 +83,11 @@ def _runtime(plan: PlatformPlan, cluster: str, admin: dict[str, Any]) -> list[Fi
 
     rows: list[Finding] = []
     pools = [p for p in plan.pools if p.worker.cluster == cluster]
-    groups = [names.worker_group(p.worker.pool) for p in pools]
-    described = AdminClient(admin).describe_consumer_groups(groups) if groups else {}
+    listed = AdminClient(admin).list_consumer_groups(request_timeout=30).result(timeout=60)
+    states = {group.group_id: group.state.name for group in listed.valid}
     for pool in pools:
         group = names.worker_group(pool.worker.pool)
-        members = len(described[group].result(timeout=30).members)
-        rows.append(group_finding(pool.worker.pool, group, members, cluster))
+        rows.append(group_finding(pool.worker.pool, group, states.get(group), cluster))
         if not isinstance(pool.runtime, LocalPoolRuntime):
             continue
         url = f"http://127.0.0.1:{pool.runtime.rest_port}"

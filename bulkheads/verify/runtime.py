@@ -78,10 +78,10 @@ def runtime_findings(plan: PlatformPlan, pool: str, observed: ObservedPool) -> l
     ]
 
 
-def group_finding(pool: str, group: str, members: int | None, cluster: str) -> Finding:
-    """The pool's worker group exists and has members (``None``: the group is unknown)."""
-    if not members:
+def group_finding(pool: str, group: str, state: str | None, cluster: str) -> Finding:
+    """The pool's worker group is ``STABLE`` (it has live workers); ``None``: no such group."""
+    if state != "STABLE":
         return failed(
-            "runtime", "worker-group", pool, f"group {group} has no live workers", cluster
+            "runtime", "worker-group", pool, f"group {group} is {state or 'absent'}", cluster
         )
-    return passed("runtime", "worker-group", pool, f"group {group}: {members} worker(s)", cluster)
+    return passed("runtime", "worker-group", pool, f"group {group} is stable", cluster)

@@ -148,8 +148,11 @@ def test_a_paused_connector_declared_running_fails(plan: PlatformPlan) -> None:
 
 
 def test_worker_group_needs_live_members() -> None:
-    assert group_finding("replay", "connect.replay", 0, "local").outcome == "fail"
-    assert group_finding("replay", "connect.replay", 1, "local").outcome == "pass"
+    assert group_finding("replay", "connect.replay", None, "local").evidence == (
+        "group connect.replay is absent"
+    )
+    assert group_finding("replay", "connect.replay", "EMPTY", "local").outcome == "fail"
+    assert group_finding("replay", "connect.replay", "STABLE", "local").outcome == "pass"
 
 
 def test_login_users_never_keep_a_password() -> None:
