@@ -28,6 +28,7 @@ def _registrars() -> list[Register]:
     from bulkheads.readiness import commands as readiness_commands
     from bulkheads.replay import commands as replay_commands
     from bulkheads.spec import commands as spec_commands
+    from bulkheads.verify import commands as verify_commands
 
     return [
         spec_commands.register,
@@ -39,6 +40,7 @@ def _registrars() -> list[Register]:
         ops_commands.register,
         connect_commands.register,
         replay_commands.register,
+        verify_commands.register,
     ]
 
 

@@ -39,7 +39,7 @@ from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan import plan_cluster
 from bulkheads.plan.types import ClusterPlan
 from bulkheads.spec.loader import load_platform
-from tests.integration.throttle import produce_throttle_ms
+from bulkheads.verify.throttle import produce_throttle_ms
 
 pytestmark = pytest.mark.integration
 

@@ -35,8 +35,11 @@ from bulkheads.local.jars import kafka_home
 from bulkheads.local.postgres import LocalPostgres
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
+from bulkheads.verify.credentials import passwords_in_state
+from bulkheads.verify.findings import Finding
+from bulkheads.verify.run import verify_stack
+from bulkheads.verify.throttle import produce_throttle_ms
 from tests.integration.local_stack import isolated_spec
-from tests.integration.throttle import produce_throttle_ms
 
 pytestmark = pytest.mark.integration
 admin_api = pytest.importorskip("confluent_kafka.admin")
@@ -85,19 +88,9 @@ class Stack:
 
     def passwords(self) -> dict[str, str]:
         """Every SCRAM user's password, from the stack's state (``--show-secrets``)."""
-        state = json.loads(self.pulumi("stack", "export", "--show-secrets").stdout)
-        return {
-            r["inputs"]["username"]: _plaintext(r["inputs"]["password"])
-            for r in state["deployment"]["resources"]
-            if r["type"] == "kafka:index/userScramCredential:UserScramCredential"
-        }
-
-
-def _plaintext(value: Any) -> str:
-    """A secret from ``stack export --show-secrets``: a string, or its secret envelope."""
-    if isinstance(value, dict) and "plaintext" in value:
-        return str(json.loads(value["plaintext"]))
-    return str(value)
+        return passwords_in_state(
+            json.loads(self.pulumi("stack", "export", "--show-secrets").stdout)
+        )
 
 
 def _restore(key: str, value: str | None) -> None:
@@ -185,6 +178,11 @@ def described_quotas(stack: Stack) -> str:
 
 
 def _describe_quotas(stack: Stack, entity_type: str) -> str:
+    return config_command(stack, "--describe", "--entity-type", entity_type)
+
+
+def config_command(stack: Stack, *args: str) -> str:
+    """Kafka's ConfigCommand against the stack's cluster, as its admin."""
     config = stack.harness.kafka_dir("local") / "test-admin.properties"
     config.write_text(
         "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
@@ -195,7 +193,7 @@ def _describe_quotas(stack: Stack, entity_type: str) -> str:
     return subprocess.run(
         ["java", "-Xmx256m", "-cp", classpath, "kafka.admin.ConfigCommand",
          "--bootstrap-server", stack.connection.bootstrap, "--command-config", str(config),
-         "--describe", "--entity-type", entity_type],
+         *args],
         check=True, capture_output=True, text=True, timeout=120,
     ).stdout  # fmt: skip
 
@@ -288,6 +286,79 @@ def test_up_after_the_scheduler_started_or_stopped_a_replay_changes_nothing(
     assert replay_state(stack) == "STOPPED"
     assert main(["replay", "rerun", "orders-rebuild", "--stack", str(stack.spec_file)]) == 0
     assert replay_tick(stack) == 0 and replay_state(stack) == "RUNNING"
+
+
+def verified(stack: Stack) -> list[Finding]:
+    return verify_stack(stack.spec_file, stack.passwords, platform=stack.harness)
+
+
+def failing(findings: list[Finding]) -> set[tuple[str, str, str]]:
+    return {(f.boundary, f.check, f.subject) for f in findings if f.outcome == "fail"}
+
+
+def test_verify_passes_on_the_freshly_provisioned_platform(stack: Stack) -> None:
+    findings = verified(stack)
+    assert failing(findings) == set(), [f for f in findings if f.outcome != "pass"]
+    probed = {f.subject for f in findings if f.boundary == "access"}
+    assert probed == {p.username for p in stack.plan.clusters["local"].principals}
+    assert {f.boundary for f in findings} == {"access", "drift", "quota", "runtime"}
+
+    cli = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "bulkheads"), "verify", STACK, "--json"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stderr[-2000:]
+    report = json.loads(cli.stdout)
+    assert report["verdict"]["ok"] and report["verdict"]["fail"] == 0
+    assert all(password not in cli.stdout for password in stack.passwords().values())
+
+
+def _alter_quota(stack: Stack, user: str, change: list[str]) -> None:
+    config_command(stack, "--alter", "--entity-type", "users", "--entity-name", user, *change)
+
+
+def test_verify_names_the_boundary_after_each_out_of_band_break(stack: Stack) -> None:
+    # an ACL granted by hand: the sink's principal may now read the live pool's group
+    by_hand = admin_api.AclBinding(
+        admin_api.ResourceType.GROUP, "connect.live-ingest", admin_api.ResourcePatternType.LITERAL,
+        "User:pipeline.orders-archive", "127.0.0.1", admin_api.AclOperation.READ,
+        admin_api.AclPermissionType.ALLOW,
+    )  # fmt: skip
+    stack.admin.create_acls([by_hand])[by_hand].result(timeout=30)
+    try:
+        broken = failing(verified(stack))
+    finally:
+        stack.admin.delete_acls([by_hand])[by_hand].result(timeout=30)
+    assert ("access", "foreign-group", "pipeline.orders-archive") in broken
+    assert {b for b, _, _ in broken} == {"access", "drift"}, broken
+
+    # a quota removed
+    quota = next(q for q in stack.plan.clusters["local"].quotas
+                 if q.entity_name == "pipeline.orders-rebuild")  # fmt: skip
+    _alter_quota(stack, quota.entity_name, ["--delete-config", ",".join(quota.config)])
+    try:
+        broken = failing(verified(stack))
+    finally:
+        values = ",".join(f"{key}={value}" for key, value in quota.config.items())
+        _alter_quota(stack, quota.entity_name, ["--add-config", values])
+    assert broken == {("quota", "entity", "user pipeline.orders-rebuild")}
+
+    # a connector created in the wrong pool
+    rest = stack.rest("replay")
+    stray = {"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+             "topics": "raw.orders.events", "file": "/dev/null"}  # fmt: skip
+    request = urllib.request.Request(
+        f"{rest}/connectors/stray/config", data=json.dumps(stray).encode(), method="PUT",
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    urllib.request.urlopen(request, timeout=30).close()
+    try:
+        broken = failing(verified(stack))
+    finally:
+        delete = urllib.request.Request(f"{rest}/connectors/stray", method="DELETE")
+        urllib.request.urlopen(delete, timeout=30).close()
+    assert broken == {("runtime", "connector-pool", "stray")}
+    assert failing(verified(stack)) == set()
 
 
 def test_sink_credentials_meet_the_acl_boundaries(stack: Stack) -> None:

@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from confluent_kafka import Producer
-
 MIB = 1024 * 1024
 # Kafka measures a rate over its whole quota window (11 x 1 s samples), so a burst must
 # exceed ~10 s worth of quota before the broker throttles: 16 MiB against 1 MiB/s.
 BURST = 16 * MIB
 
 
+class ProbeError(RuntimeError):
+    """The burst could not be delivered (the message names the topic)."""
+
+
 def produce_throttle_ms(client: dict[str, Any], topic: str, total_bytes: int = BURST) -> float:
     """Produce ``total_bytes`` to ``topic`` as fast as ``client`` (a librdkafka config) can;
-    the largest broker throttle average seen (ms)."""
+    the largest broker throttle average seen (ms). Raises ``ProbeError`` if records are
+    still undelivered after 60 s."""
+    from confluent_kafka import Producer
+
     worst = 0.0
 
     def on_stats(raw: str) -> None:
@@ -34,6 +39,7 @@ def produce_throttle_ms(client: dict[str, Any], topic: str, total_bytes: int = B
                 break
             except BufferError:
                 producer.poll(0.1)
-    assert producer.flush(60) == 0
+    if producer.flush(60) != 0:
+        raise ProbeError(f"the throttle burst to {topic} was not delivered within 60 s")
     producer.poll(0.5)  # a last statistics window
     return worst
