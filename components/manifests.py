@@ -18,6 +18,8 @@ from bulkheads.plan.manifests import Manifest
 # kind -> (resource class, {manifest field: keyword argument}) besides ``metadata``.
 _TYPED: dict[str, tuple[Any, dict[str, str]]] = {
     "Namespace": (k8s.core.v1.Namespace, {}),
+    "ServiceAccount": (k8s.core.v1.ServiceAccount, {}),
+    "CronJob": (k8s.batch.v1.CronJob, {"spec": "spec"}),
     "Secret": (k8s.core.v1.Secret, {"type": "type", "stringData": "string_data"}),
     "NetworkPolicy": (k8s.networking.v1.NetworkPolicy, {"spec": "spec"}),
     "Role": (k8s.rbac.v1.Role, {"rules": "rules"}),

@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from bulkheads.plan.manifests import core
+from bulkheads.plan.manifests.labels import ownership_labels
 from bulkheads.plan.platform import ReplaySchedulerPlan
 from bulkheads.plan.replay import scheduler_name
-from bulkheads.replay.cronjob import cronjob_spec, role_rules, scheduler_script
+from bulkheads.replay import cronjob
 from components import tokens
-from components.worker_pool import object_meta, ownership_labels
+from components.manifests import register
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ReplaySchedulerArgs:
 
     plan: ReplaySchedulerPlan
     environment: str
-    namespace: pulumi.Output[str]
+    namespace: str
 
 
 class ReplayScheduler(pulumi.ComponentResource):
@@ -50,35 +51,23 @@ class ReplayScheduler(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         labels = ownership_labels(plan.owner, plan.workload_class, plan.pool, args.environment)
         object_name = scheduler_name(plan.pool)
-        meta = object_meta(object_name, args.namespace, labels)
-        self.service_account = k8s.core.v1.ServiceAccount(
-            f"{name}-account", metadata=meta, opts=child
+        namespace = args.namespace
+        self.service_account = register(
+            f"{name}-account", cronjob.service_account(object_name, namespace, labels), child
         )
-        self.role = k8s.rbac.v1.Role(
-            f"{name}-role", metadata=meta, rules=role_rules(plan.connectors), opts=child
+        self.role = register(
+            f"{name}-role",
+            cronjob.connector_patcher_role(object_name, namespace, labels, plan.connectors),
+            child,
         )
-        self.role_binding = k8s.rbac.v1.RoleBinding(
+        self.role_binding = register(
             f"{name}-binding",
-            metadata=meta,
-            role_ref=k8s.rbac.v1.RoleRefArgs(
-                api_group="rbac.authorization.k8s.io", kind="Role", name=object_name
-            ),
-            subjects=[
-                k8s.rbac.v1.SubjectArgs(
-                    kind="ServiceAccount", name=object_name, namespace=args.namespace
-                )
-            ],
-            opts=child,
+            core.role_binding(object_name, namespace, labels, object_name, object_name),
+            child,
         )
-        spec = args.namespace.apply(
-            lambda namespace: cronjob_spec(
-                object_name, scheduler_script(plan.window, namespace, plan.connectors)
-            )
-        )
-        self.cron_job = k8s.batch.v1.CronJob(
+        self.cron_job = register(
             f"{name}-cronjob",
-            metadata=meta,
-            spec=spec,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.role_binding]),
+            cronjob.cronjob(object_name, namespace, labels, plan.window, plan.connectors),
+            pulumi.ResourceOptions(parent=self, depends_on=[self.role_binding]),
         )
         self.register_outputs({"cron_job": object_name})

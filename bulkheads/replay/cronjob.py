@@ -10,8 +10,11 @@ replays) and the scheduler never overwrite each other.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from bulkheads.plan.manifests import Manifest
+from bulkheads.plan.manifests.core import metadata
 from bulkheads.spec.replay import Window, parse_window
 
 SCHEDULE = "*/5 * * * *"
@@ -93,4 +96,37 @@ def cronjob_spec(service_account: str, script: str) -> dict[str, Any]:
                 },
             }
         },
+    }
+
+
+def service_account(name: str, namespace: str, labels: Mapping[str, str]) -> Manifest:
+    """The scheduler's own ServiceAccount (no token for anything but its Role)."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": metadata(name, namespace, labels),
+    }
+
+
+def connector_patcher_role(
+    name: str, namespace: str, labels: Mapping[str, str], connectors: tuple[str, ...]
+) -> Manifest:
+    """The Role of :func:`role_rules`: get and patch exactly ``connectors``."""
+    return {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": metadata(name, namespace, labels),
+        "rules": role_rules(connectors),
+    }
+
+
+def cronjob(
+    name: str, namespace: str, labels: Mapping[str, str], window: str, connectors: tuple[str, ...]
+) -> Manifest:
+    """The CronJob running :func:`scheduler_script` as ServiceAccount ``name``."""
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": metadata(name, namespace, labels),
+        "spec": cronjob_spec(name, scheduler_script(window, namespace, connectors)),
     }

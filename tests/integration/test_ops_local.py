@@ -27,7 +27,8 @@ import yaml
 
 from bulkheads.engine import Engine
 from bulkheads.local import LocalPlatform
-from tests.integration.test_stack_local import ROOT, _isolated_spec, _restore, eventually
+from tests.integration.local_stack import isolated_spec
+from tests.integration.test_stack_local import ROOT, _restore, eventually
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("confluent_kafka")
@@ -77,7 +78,7 @@ def ops(
     tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
 ) -> Iterator[OpsStack]:
     state = tmp_path_factory.mktemp("ops-local")
-    spec_file, port = _isolated_spec(state, free_port)
+    spec_file, port = isolated_spec(state, free_port)
     document = yaml.safe_load(spec_file.read_text())
     pipelines = document["config"]["bulkheads:platform"]["pipelines"]
     pipelines[SINK]["alerts"] = {"consumer_lag": LAG_THRESHOLD}
