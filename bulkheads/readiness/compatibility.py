@@ -1,8 +1,8 @@
 """Compatibility: connector plugins, broker versions and direct clients are known.
 
-- ``plugins``: a pool running classes outside Kafka Connect's own
-  (``org.apache.kafka.connect.*``, versioned with the workers) declares no plugin or
-  version for them in the spec: red per pool.
+- ``plugins``: each class a pool runs comes from a plugin the pool declares
+  (``pools.<pool>.plugins``, Maven coordinates with versions) or with the workers: red
+  when one is missing, yellow when a version floats (SNAPSHOT, LATEST, RELEASE).
 - ``kafka-versions``: MSK's ``kafka_version``; Strimzi Kafka at the version bulkheads
   pins; the local Kafka of ``bulkheads/local/pom.xml``; AutoMQ at the image of
   ``bulkheads:automqImage`` (unset: red; untagged or ``latest``: yellow).
@@ -15,33 +15,49 @@ from bulkheads.cloud.args import StrimziSettings
 from bulkheads.local.jars import kafka_version
 from bulkheads.readiness.facts import Check, Facts, green
 from bulkheads.spec.model import LocalDeploy, MskDeploy
+from bulkheads.spec.plugins import available_classes
 
-BUILTIN_PREFIX = "org.apache.kafka.connect."
 AUTOMQ_IMAGE_KEY = "bulkheads:automqImage"
 
 
 def plugins(facts: Facts) -> list[Check]:
-    """Every class a pool runs comes from a declared, pinned plugin (or Connect itself)."""
+    """Every class a pool runs comes from a declared plugin with a pinned version, or with
+    the workers themselves (``bulkheads.spec.plugins``)."""
     checks = []
-    for pool in facts.spec.pools:
+    for name, pool in facts.spec.pools.items():
         classes = sorted(
-            {p.connector.connector_class for p in facts.spec.pipelines.values() if p.pool == pool}
+            {p.connector.connector_class for p in facts.spec.pipelines.values() if p.pool == name}
         )
-        external = [name for name in classes if not name.startswith(BUILTIN_PREFIX)]
-        where = f"pools.{pool}"
-        if external:
+        declared = {cls: plugin for plugin in pool.plugins.values() for cls in plugin.classes}
+        where = f"pools.{name}.plugins"
+        missing = [c for c in classes if c not in declared and c not in available_classes(pool)]
+        floating = sorted(
+            artifact
+            for cls in classes
+            if cls in declared
+            for artifact in declared[cls].artifacts
+            if _floating(artifact)
+        )
+        if missing:
             checks.append(
-                Check(
-                    "red",
-                    where,
-                    f"no plugin or version is declared for {', '.join(external)}",
-                    "declare each plugin's Maven coordinates and pinned version on the pool",
-                )
-            )
+                Check("red", where, f"no plugin is declared for {', '.join(missing)}",
+                      "declare each plugin's Maven coordinates and pinned version on the pool")
+            )  # fmt: skip
+        elif floating:
+            checks.append(
+                Check("yellow", where, f"versions float: {', '.join(floating)}",
+                      "pin a released version (no SNAPSHOT, LATEST or RELEASE)")
+            )  # fmt: skip
         else:
-            shown = ", ".join(name.rsplit(".", 1)[1] for name in classes) or "no connectors"
-            checks.append(green(where, f"only Kafka Connect's own classes ({shown})"))
+            pinned = sorted({a for c in classes if c in declared for a in declared[c].artifacts})
+            shown = ", ".join(pinned) or "only classes the workers bring"
+            checks.append(green(where, f"pinned: {shown}"))
     return checks
+
+
+def _floating(artifact: str) -> bool:
+    version = artifact.rsplit(":", 1)[1].upper()
+    return version.endswith("SNAPSHOT") or version in ("LATEST", "RELEASE")
 
 
 def kafka_versions(facts: Facts) -> list[Check]:

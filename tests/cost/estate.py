@@ -37,7 +37,19 @@ def estate() -> dict[str, Any]:
             },
         },
         "pools": {
-            "cdc": pool("ingest", "live", replicas=2, cpu="2", memory="4Gi"),
+            "cdc": {
+                **pool("ingest", "live", replicas=2, cpu="2", memory="4Gi"),
+                "plugins": {
+                    "debezium-postgres": {
+                        "artifacts": ["io.debezium:debezium-connector-postgres:3.6.1.Final"],
+                        "classes": ["io.debezium.connector.postgresql.PostgresConnector"],
+                    },
+                    "debezium-mysql": {
+                        "artifacts": ["io.debezium:debezium-connector-mysql:3.6.1.Final"],
+                        "classes": ["io.debezium.connector.mysql.MySqlConnector"],
+                    },
+                },
+            },
             "mirror": pool("delivery", "derived", replicas=1, cpu="500m", memory="1024Mi"),
             "backfill": pool("delivery", "replay", replicas=1, cpu="1", memory="2Gi"),
         },

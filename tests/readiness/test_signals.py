@@ -42,7 +42,16 @@ def base() -> dict[str, Any]:
         "transforms.rebuild.regex": r"raw\.orders\.events",
         "transforms.rebuild.replacement": "derived.orders.rebuilt",
     }
-    platform["pools"]["sinks"] = pool("delivery", "derived", replicas=1)
+    platform["pools"]["sinks"] = {
+        **pool("delivery", "derived", replicas=1),
+        "plugins": {
+            "s3": {
+                "artifacts": ["io.confluent:kafka-connect-s3:10.6.7"],
+                "classes": ["io.confluent.connect.s3.S3SinkConnector"],
+                "repository": "https://artifacts.example.internal/maven/confluent",
+            }
+        },
+    }
     platform["pipelines"]["orders-archive"] = {
         "kind": "sink",
         "owner": "orders",
@@ -95,13 +104,23 @@ def config_of(platform: dict[str, Any], pipeline: str) -> dict[str, Any]:
 # --- Compatibility ---------------------------------------------------------------------
 
 
-def test_plugins_green_for_connect_classes_red_for_undeclared_plugins() -> None:
+def test_plugins_green_when_pinned_yellow_when_floating_red_when_undeclared() -> None:
     platform = base()
-    assert [c.where for c in non_green("plugins", facts(platform))] == ["pools.cdc", "pools.sinks"]
-    file_connectors = "org.apache.kafka.connect.file.FileStream{}Connector"
-    platform["pipelines"]["orders-cdc"]["connector"]["class"] = file_connectors.format("Source")
-    platform["pipelines"]["orders-archive"]["connector"]["class"] = file_connectors.format("Sink")
     assert status("plugins", facts(platform)) == "green"
+    platform["pools"]["sinks"]["plugins"]["s3"]["artifacts"] = [
+        "io.confluent:kafka-connect-s3:10.7.0-SNAPSHOT"
+    ]
+    assert [(c.status, c.where) for c in non_green("plugins", facts(platform))] == [
+        ("yellow", "pools.sinks.plugins")
+    ]
+    # validate refuses an undeclared class, so the red case is a spec edited after it
+    valid = facts(base())
+    sinks = valid.spec.pools["sinks"].model_copy(update={"plugins": {}})
+    spec = valid.spec.model_copy(update={"pools": {**valid.spec.pools, "sinks": sinks}})
+    red = non_green("plugins", dataclasses.replace(valid, spec=spec))
+    assert [(c.status, c.detail) for c in red] == [
+        ("red", "no plugin is declared for io.confluent.connect.s3.S3SinkConnector")
+    ]
 
 
 @pytest.mark.parametrize(
