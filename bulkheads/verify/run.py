@@ -15,7 +15,6 @@ from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.jars import kafka_home
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.plan import names
 from bulkheads.plan.platform import LocalPoolRuntime, PlatformPlan, plan_platform
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy
@@ -23,7 +22,7 @@ from bulkheads.verify.drift import drift_findings
 from bulkheads.verify.findings import Finding, failed, passed
 from bulkheads.verify.observe import observe_cluster, observe_pool
 from bulkheads.verify.probes import probe_cluster
-from bulkheads.verify.runtime import group_finding, runtime_findings
+from bulkheads.verify.runtime import runtime_findings
 from bulkheads.verify.throttle import ProbeError, produce_throttle_ms
 
 Passwords = Callable[[], dict[str, str]]
@@ -72,22 +71,15 @@ def verify_stack(
             k: v for k, v in admin.items() if not k.startswith("sasl.user") and k != "sasl.password"
         }
         rows += probe_cluster(cluster_plan, login, known)
-        rows += _runtime(plan, name, admin)
+        rows += _runtime(plan, name)
         if throttle_probe:
             rows += _throttle(plan, name, login, known)
     return rows
 
 
-def _runtime(plan: PlatformPlan, cluster: str, admin: dict[str, Any]) -> list[Finding]:
-    from confluent_kafka.admin import AdminClient
-
+def _runtime(plan: PlatformPlan, cluster: str) -> list[Finding]:
     rows: list[Finding] = []
-    pools = [p for p in plan.pools if p.worker.cluster == cluster]
-    listed = AdminClient(admin).list_consumer_groups(request_timeout=30).result(timeout=60)
-    states = {group.group_id: group.state.name for group in listed.valid}
-    for pool in pools:
-        group = names.worker_group(pool.worker.pool)
-        rows.append(group_finding(pool.worker.pool, group, states.get(group), cluster))
+    for pool in (p for p in plan.pools if p.worker.cluster == cluster):
         if not isinstance(pool.runtime, LocalPoolRuntime):
             continue
         url = f"http://127.0.0.1:{pool.runtime.rest_port}"

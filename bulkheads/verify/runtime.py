@@ -1,5 +1,5 @@
 """Runtime boundaries, as pure comparisons: each pool runs its own connectors, each
-connector logs in as its own principal, each pool's worker group is alive."""
+connector logs in as its own principal."""
 
 from __future__ import annotations
 
@@ -77,12 +77,3 @@ def runtime_findings(plan: PlatformPlan, pool: str, observed: ObservedPool) -> l
             cluster,
         )
     ]
-
-
-def group_finding(pool: str, group: str, state: str | None, cluster: str) -> Finding:
-    """The pool's worker group is ``STABLE`` (it has live workers); ``None``: no such group."""
-    if state != "STABLE":
-        return failed(
-            "runtime", "worker-group", pool, f"group {group} is {state or 'absent'}", cluster
-        )
-    return passed("runtime", "worker-group", pool, f"group {group} is stable", cluster)

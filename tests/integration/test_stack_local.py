@@ -324,11 +324,16 @@ def test_verify_names_the_boundary_after_each_out_of_band_break(stack: Stack) ->
         "User:pipeline.orders-archive", "127.0.0.1", admin_api.AclOperation.READ,
         admin_api.AclPermissionType.ALLOW,
     )  # fmt: skip
+    undo = admin_api.AclBindingFilter(
+        admin_api.ResourceType.GROUP, "connect.live-ingest", admin_api.ResourcePatternType.LITERAL,
+        "User:pipeline.orders-archive", "127.0.0.1", admin_api.AclOperation.READ,
+        admin_api.AclPermissionType.ALLOW,
+    )  # fmt: skip
     stack.admin.create_acls([by_hand])[by_hand].result(timeout=30)
     try:
         broken = failing(verified(stack))
     finally:
-        stack.admin.delete_acls([by_hand])[by_hand].result(timeout=30)
+        stack.admin.delete_acls([undo])[undo].result(timeout=30)
     assert ("access", "foreign-group", "pipeline.orders-archive") in broken
     assert {b for b, _, _ in broken} == {"access", "drift"}, broken
 

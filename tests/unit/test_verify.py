@@ -14,7 +14,7 @@ from bulkheads.verify.credentials import passwords_in_state
 from bulkheads.verify.drift import ObservedCluster, drift_findings, kafka_spelling, planned_acls
 from bulkheads.verify.findings import verdict
 from bulkheads.verify.observe import ObservedPool, _login_users
-from bulkheads.verify.runtime import group_finding, runtime_findings
+from bulkheads.verify.runtime import runtime_findings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -152,14 +152,6 @@ def test_a_scheduled_replays_state_is_its_schedulers(plan: PlatformPlan) -> None
     for state in ("RUNNING", "STOPPED", "PAUSED"):
         changed = replace(observed, states={"orders-rebuild": state})
         assert failures(runtime_findings(plan, "replay", changed)) == [], state
-
-
-def test_worker_group_needs_live_members() -> None:
-    assert group_finding("replay", "connect.replay", None, "local").evidence == (
-        "group connect.replay is absent"
-    )
-    assert group_finding("replay", "connect.replay", "EMPTY", "local").outcome == "fail"
-    assert group_finding("replay", "connect.replay", "STABLE", "local").outcome == "pass"
 
 
 def test_login_users_never_keep_a_password() -> None:
