@@ -9,7 +9,9 @@
   not list (yellow: their ACLs are granted outside the platform).
 - ``routing``: what a connector produces (``routing.landings``) lands on topics it
   declares; its schema-history and dead-letter topics are planned; red otherwise, yellow
-  when the landing cannot be computed from the config.
+  when the landing cannot be computed from the config. (The doctrine already refuses a
+  spec routing records, by RegexRouter or Debezium topic names, to topics it does not
+  write; this is evidence over the plan as built.)
 """
 
 from __future__ import annotations

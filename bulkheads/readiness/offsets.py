@@ -3,7 +3,9 @@
 - ``source-offsets``: a source connector (source, mirror, replay) keeps its offsets in its
   pool's own offsets topic; a connector ``offsets.storage.topic`` moves them out: red.
 - ``sink-offsets``: a sink commits as its own group ``connect-<pipeline>``, readable by
-  its principal alone; ``consumer.override.group.id`` or another reader: red.
+  its principal alone; ``consumer.override.group.id`` or another reader: red. (The
+  doctrine already refuses the override in a spec, since the plan sets the group; this
+  is evidence over the plan as built.)
 - ``no-hand-edits``: a sink routes bad records to its dead-letter topic; with
   ``errors.tolerance=all`` and no DLQ they vanish (yellow); otherwise a poison record
   stops the task until someone moves the group's offset by hand (red).

@@ -1,7 +1,7 @@
 """A small estate whose monthly cost the tests compute by hand.
 
 ``ingest`` (AutoMQ, EBS WAL, 3 brokers) takes in orders at 4MiB/s, split 3:1 over two
-topics; ``delivery`` (MSK, 3 brokers) gets one topic mirrored and a replay rebuilding it
+topics; ``delivery`` (MSK, 3 brokers of 2500 GiB) gets one topic mirrored and a replay rebuilding it
 at 2MiB/s in the 4h window. Three Kubernetes pools.
 """
 
@@ -33,7 +33,7 @@ def estate() -> dict[str, Any]:
                 "tenancy": "shared",
                 "serves": ["derived", "replay"],
                 "owner": "orders",
-                "deploy": {"kind": "msk", "brokers": 3},
+                "deploy": {"kind": "msk", "brokers": 3, "volume_gib": 2500},
             },
         },
         "pools": {

@@ -46,9 +46,11 @@ def test_storage_one_copy_on_object_storage_for_automq() -> None:
 
 def test_storage_per_replica_on_broker_disks_for_kafka() -> None:
     report = priced()
-    # the mirrored copy: derived retention 3d, 3 replicas, $0.10
+    # the mirrored copy inherits its origin's live retention 7d; 3 replicas, $0.10
+    mirrored_gib = 3 * MIB * 7 * DAY * 3 / GIB
+    assert mirrored_gib == 5315.625
     assert item(report, "storage", "raw.orders.events", "delivery") == pytest.approx(
-        3 * MIB * 3 * DAY * 3 / GIB * 0.10
+        mirrored_gib * 0.10
     )
     # the replay writes 2MiB/s for 4h a day: a day-average of 1/3 MiB/s, kept 1d
     assert item(report, "storage", "derived.orders.rebuilt") == pytest.approx(
@@ -58,11 +60,12 @@ def test_storage_per_replica_on_broker_disks_for_kafka() -> None:
 
 def test_classic_volumes_bill_as_provisioned() -> None:
     report = priced()
-    held_gib = 3 * MIB * 3 * DAY * 3 / GIB + 2 * MIB * 4 / 24 * DAY * 3 / GIB
-    assert held_gib == 2362.5
-    # MSK default: 3 brokers x 1000 GiB
-    assert item(report, "storage", "disk headroom") == pytest.approx((3000 - held_gib) * 0.10)
-    assert report.total("delivery", "storage") == pytest.approx(3000 * 0.10)
+    # the mirrored copy (7d, inherited) + the rebuilt topic (1d), 3 replicas each
+    held_gib = 3 * MIB * 7 * DAY * 3 / GIB + 2 * MIB * 4 / 24 * DAY * 3 / GIB
+    assert held_gib == 5400
+    # the estate's MSK brokers: 3 x 2500 GiB
+    assert item(report, "storage", "disk headroom") == pytest.approx((7500 - held_gib) * 0.10)
+    assert report.total("delivery", "storage") == pytest.approx(7500 * 0.10)
     assert "disk headroom" not in {i.subject for i in priced("automq").items}
     assert [i.cluster for i in priced("kafka").items if i.subject == "disk headroom"] == [
         "delivery"
@@ -98,7 +101,7 @@ def test_compare_prices_every_cluster_on_the_other_model() -> None:
     as_automq = priced("automq")
     assert as_automq.engines == {"ingest": "automq", "delivery": "automq"}
     assert item(as_automq, "storage", "raw.orders.events", "delivery") == pytest.approx(
-        3 * MIB * 3 * DAY / GIB * 0.023
+        3 * MIB * 7 * DAY / GIB * 0.023  # one copy, the inherited 7d
     )
     # delivery declares no storage: an S3 WAL, one PUT per 4MiB it takes in
     daily_mib = 3 * DAY + 2 * 4 * 3600

@@ -96,6 +96,15 @@ def replace_topic(plan: PlatformPlan, cluster: str, name: str, **changes: Any) -
     return dataclasses.replace(plan, clusters=clusters)
 
 
+def with_config(plan: PlatformPlan, pipeline: str, **config: str) -> PlatformPlan:
+    """``plan`` with ``config`` merged into ``pipeline``'s planned connector config."""
+    connectors = tuple(
+        dataclasses.replace(c, config={**c.config, **config}) if c.pipeline == pipeline else c
+        for c in plan.connectors
+    )
+    return dataclasses.replace(plan, connectors=connectors)
+
+
 def config_of(platform: dict[str, Any], pipeline: str) -> dict[str, Any]:
     connector = platform["pipelines"][pipeline]["connector"]
     return connector.setdefault("config", {})  # type: ignore[no-any-return]
@@ -154,10 +163,14 @@ def test_source_offsets_red_when_moved_out_of_the_pool() -> None:
 
 
 def test_sink_offsets_red_when_the_group_is_overridden() -> None:
-    platform = base()
-    assert status("sink-offsets", facts(platform)) == "green"
-    config_of(platform, "orders-archive")["consumer.override.group.id"] = "shared"
-    assert status("sink-offsets", facts(platform)) == "red"
+    ready = facts(base())
+    assert status("sink-offsets", ready) == "green"
+    # validate refuses the key (the plan sets the group), so the red case is an edited plan
+    override = {"consumer.override.group.id": "shared"}
+    shared = with_plan(ready, lambda plan: with_config(plan, "orders-archive", **override))
+    (check,) = non_green("sink-offsets", shared)
+    assert check.status == "red"
+    assert check.detail == "commits as group shared, not its own connect-orders-archive"
 
 
 def test_sink_offsets_red_when_another_principal_reads_the_group() -> None:
@@ -200,6 +213,9 @@ def test_separation_yellow_for_a_shared_delivery_topic_red_for_a_broken_contract
     platform = base()
     assert status("separation", facts(platform)) == "green"
     platform["pipelines"]["orders-rebuild"]["writes"][0]["topic"] = "delivery.orders.rebuilt"
+    config_of(platform, "orders-rebuild")["transforms.rebuild.replacement"] = (
+        "delivery.orders.rebuilt"
+    )
     for name in ("feed-a", "feed-b"):
         platform["pipelines"][name] = {
             **platform["pipelines"]["orders-archive"],
@@ -246,10 +262,20 @@ def test_routing_green_yellow_red() -> None:
     platform = base()
     assert status("routing", facts(platform)) == "green"
     platform["pipelines"]["orders-cdc"]["connector"]["class"] = "com.acme.OrdersSource"
+    platform["pools"]["cdc"]["plugins"]["acme"] = {
+        "artifacts": ["com.acme:orders-source:1.4.0"],
+        "classes": ["com.acme.OrdersSource"],
+    }
     assert status("routing", facts(platform)) == "yellow"
-    platform = base()
-    config_of(platform, "orders-cdc")["transforms.items.replacement"] = "raw.orders.item_$1"
-    (check,) = non_green("routing", facts(platform))
+    # validate refuses a route to an undeclared topic, so the red case is an edited plan
+    misrouted = with_plan(
+        facts(base()),
+        lambda plan: with_config(
+            plan, "orders-cdc", **{"transforms.items.replacement": "raw.orders.item_$1"}
+        ),
+    )
+    (check,) = non_green("routing", misrouted)
+    assert check.status == "red"
     assert check.detail == "undeclared: orders.public.items lands on raw.orders.item_items"
 
 
@@ -308,14 +334,15 @@ def test_mirror_budget(throughput: dict[str, str], expected: str) -> None:
     assert status("mirror-budget", facts(platform)) == expected
 
 
-@pytest.mark.parametrize(("volume", "expected"), [(1000, "green"), (900, "yellow"), (700, "red")])
+@pytest.mark.parametrize(("volume", "expected"), [(2500, "green"), (2000, "yellow"), (1500, "red")])
 def test_disk_capacity(volume: int, expected: str) -> None:
-    # delivery holds 3MiB/s x 3d x 3 (the mirrored copy) + 1/3 MiB/s x 1d x 3 = 2,362.5 GiB
+    # delivery holds 3MiB/s x 7d x 3 (the mirrored copy keeps its origin's live retention)
+    # + 1/3 MiB/s x 1d x 3 = 5,315.625 + 84.375 = 5,400 GiB: 72% / 90% / 120% of 3 x volume
     platform = base()
     platform["clusters"]["delivery"]["deploy"]["volume_gib"] = volume
     checks = signal("disk-capacity")(facts(platform))
     assert [c.status for c in checks] == ["green", expected]  # ingest is AutoMQ
-    assert checks[1].detail.startswith(f"holds 2,362 GiB of 3 x {volume} GiB")
+    assert checks[1].detail.startswith(f"holds 5,400 GiB of 3 x {volume} GiB")
 
 
 # --- Rollback --------------------------------------------------------------------------
@@ -383,11 +410,11 @@ def test_an_area_is_its_worst_signal() -> None:
     card = score("small", facts(base()))
     verdicts = {area.name: area.status for area in card.areas}
     assert verdicts == {
-        "Compatibility": "red",  # the Debezium and S3 plugins are not declared
+        "Compatibility": "green",  # the Debezium and S3 plugins are declared and pinned
         "Offsets": "yellow",  # the replay's start
         "Data contracts": "green",
         "Cost model": "green",
         "Rollback": "yellow",  # no cutovers
         "Observability": "yellow",  # no alert rules
     }
-    assert card.status == "red"
+    assert card.status == "yellow"
