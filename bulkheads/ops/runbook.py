@@ -89,7 +89,7 @@ def render_runbook(spec: PlatformSpec, stack: StackRef, stack_arg: str, pipeline
             f"git log --oneline -- {_shown_path(stack)}",
             "git revert <commit>",
             f"{_spec_env(stack)}bulkheads preview --stack {stack.name}",
-            f"{_spec_env(stack)}bulkheads up --stack {stack.name} --yes",
+            f"{_spec_env(stack)}bulkheads up --stack {stack.name} --refresh --yes",
         ),
     ]
     return "\n".join(lines) + "\n"

@@ -178,7 +178,7 @@ def test_runbook_pause_resume_and_up_restore_the_declared_state(ops: OpsStack) -
 
     assert ops.bulkheads(*pause[1:]).returncode == 0
     up = [c for c in ops.runbook_commands("Roll back") if c[:2] == ["bulkheads", "up"]]
-    assert up == [["bulkheads", "up", "--stack", STACK, "--yes"]]
+    assert up == [["bulkheads", "up", "--stack", STACK, "--refresh", "--yes"]]
     result = ops.bulkheads(*up[0][1:])
     assert result.returncode == 0, result.stderr[-3000:]
     assert ops.status()[1][SINK]["connector_state"] == "RUNNING"

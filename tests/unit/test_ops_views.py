@@ -69,7 +69,7 @@ def test_a_runbook_names_who_is_paged_and_the_commands(capsys: pytest.CaptureFix
         "bulkheads connector pause prod orders-search-index",
         "bulkheads connector restart prod orders-search-index --task 0",
         "git log --oneline -- stacks/Pulumi.prod.yaml",
-        "bulkheads up --stack prod --yes",
+        "bulkheads up --stack prod --refresh --yes",
     ):
         assert expected in text, expected
 
