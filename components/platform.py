@@ -27,7 +27,7 @@ import pulumi_kubernetes as k8s
 from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, IrsaSettings, NetworkArgs
 from bulkheads.connect.config import scram_jaas_config
 from bulkheads.plan.manifests.labels import kafka_pods
-from bulkheads.plan.manifests.strimzi import ConnectBuild
+from bulkheads.plan.manifests.strimzi import ConnectBuild, KafkaLogin
 from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
 from bulkheads.plan.plugins import build_image
 from components import tokens
@@ -41,6 +41,7 @@ from components.replay_scheduler import ReplayScheduler, ReplaySchedulerArgs
 from components.secrets import GeneratedPassword
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
+    ConnectTarget,
     EgressPeer,
     KubernetesRuntime,
     LocalRuntime,
@@ -109,7 +110,10 @@ class Platform(pulumi.ComponentResource):
             ReplayScheduler(
                 f"{name}-replay-scheduler-{scheduler.pool}",
                 ReplaySchedulerArgs(
-                    scheduler, plan.environment, self.pools[scheduler.pool].target.namespace
+                    scheduler,
+                    plan.environment,
+                    self.pools[scheduler.pool].target.namespace,
+                    _login(self.pools[scheduler.pool].target),
                 ),
                 opts=pulumi.ResourceOptions(
                     parent=self,
@@ -348,3 +352,9 @@ class Platform(pulumi.ComponentResource):
             for connector in plan.connectors
         }
         return {"clusters": clusters, "pools": pools, "connectors": connectors}
+
+
+def _login(target: ConnectTarget) -> KafkaLogin:
+    """A Kubernetes pool's cluster login (set by its WorkerPool)."""
+    assert target.login is not None, f"pool {target.pool} is not on Kubernetes"
+    return target.login
