@@ -34,6 +34,7 @@ from components import tokens
 from components.cluster import Cluster, ClusterWiring
 from components.connector import Connector, ConnectorArgs
 from components.data_plane import DataPlane
+from components.kafka_exporter import KafkaExporter, KafkaExporterArgs
 from components.kafka_provider import kafka_provider
 from components.monitoring import prometheus_rule
 from components.network import Network
@@ -106,6 +107,7 @@ class Platform(pulumi.ComponentResource):
             for connector in plan.connectors
         }
         self.alert_rules = self._alert_rules(name, args)
+        self.kafka_exporters = self._kafka_exporters(name, args)
         self.replay_schedulers = [
             ReplayScheduler(
                 f"{name}-replay-scheduler-{scheduler.pool}",
@@ -286,6 +288,29 @@ class Platform(pulumi.ComponentResource):
                 parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]
             ),
         )
+
+    def _kafka_exporters(self, name: str, args: PlatformArgs) -> list[KafkaExporter]:
+        """A Kafka Exporter per MSK cluster when the stack runs on EKS (``irsa`` set):
+        Strimzi runs its own beside its brokers, MSK has none."""
+        if args.irsa is None:
+            return []
+        return [
+            KafkaExporter(
+                f"{name}-kafka-exporter-{cluster}",
+                KafkaExporterArgs(
+                    cluster=cluster,
+                    environment=args.plan.environment,
+                    cluster_arn=self.clusters[cluster].msk.arn,
+                    brokers=self.clusters[cluster].msk.bootstrap_brokers_sasl_iam,
+                    region=cluster_args.msk.region,
+                    irsa=args.irsa,
+                    kubernetes=args.kubernetes,
+                ),
+                opts=pulumi.ResourceOptions(parent=self.clusters[cluster]),
+            )
+            for cluster, cluster_args in args.clusters.items()
+            if cluster_args.deploy == "msk"
+        ]
 
     def _alert_rules(self, name: str, args: PlatformArgs) -> list[pulumi.Resource]:
         """A PrometheusRule per alert group of a Kubernetes pool (in the pool's namespace)
