@@ -74,10 +74,11 @@ def _time_of_from(start: ReplayFrom) -> str:
     return EARLIEST
 
 
-# Positions with no record at or after a time (empty or -1) take the end (--time -1).
+# Offsets at a time ($1) for every partition of the ends ($2): a partition with no record
+# at or after that time (a line left out, empty or -1) takes its end.
 _FILL = (
-    'awk -F: \'NR == FNR { end[$1 ":" $2] = $3; next } '
-    '/^[^:]+:[0-9]+:/ { o = $3; if (o == "" || o < 0) o = end[$1 ":" $2]; '
+    'awk -F: \'FILENAME == ARGV[1] { at[$1 ":" $2] = $3; next } '
+    '/^[^:]+:[0-9]+:[0-9]+$/ { o = at[$1 ":" $2]; if (o == "" || o < 0) o = $3; '
     'print $1 ":" $2 ":" o }\''
 )
 _SLICE = (
@@ -193,8 +194,8 @@ def scheduler_script(window: Window, namespace: str, replays: tuple[ScheduledRep
         '  case "$phase" in',
         "  ''|waiting)",
         f'    w={WORK}/$c; [ -s "$w.from" ] || {{ echo "$c: no start positions" >&2; return 1; }}',
-        f'    {_FILL} "$w.latest" "$w.from" > "$w.starts"',
-        f'    {_FILL} "$w.latest" "$w.until" > "$w.ends"',
+        f'    {_FILL} "$w.from" "$w.latest" > "$w.starts"',
+        f'    {_FILL} "$w.until" "$w.latest" > "$w.ends"',
         '    data=$(offsets_json "$2" < "$w.starts" | escape)',
         f"    slice=$({_SLICE} \"$w.starts\" \"$w.ends\" | tr '\\n' ' ')",
         '    set_state "$c" stopped',

@@ -80,7 +80,9 @@ for key, p in sorted(partitions.items()):
     elif time == -2:
         offset = p["start"]
     else:
-        offset = next((p["start"] + i for i, t in enumerate(stamps) if t >= time), "")
+        offset = next((p["start"] + i for i, t in enumerate(stamps) if t >= time), None)
+        if offset is None:  # no record that recent: left out
+            continue
     print(f"{topic}:{partition}:{offset}")
 """
 
