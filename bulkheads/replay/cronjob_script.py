@@ -18,8 +18,9 @@ Each CronJob run is two steps sharing an in-memory ``/work`` directory:
      ``strimzi.io/connector-offsets=alter`` (Strimzi's ``spec.alterOffsets``);
    - ``starting``: once Strimzi removed the annotation, resume it and ask for its offsets
      (``strimzi.io/connector-offsets=list`` into ``<connector>-replay-offsets``);
-   - ``running``: restart it when FAILED (``strimzi.io/restart``), compare the listed
-     positions with the slice; caught up -> stop it, record ``done``; else ask again;
+   - ``running``: restart what FAILED (``strimzi.io/restart=includeTasks,onlyFailed``),
+     compare the listed positions with the slice; caught up -> stop it, record ``done``;
+     else ask again;
    - outside the window, ``done`` or ``stopped``: keep the connector stopped.
 
 The offsets dialects are those of :mod:`bulkheads.plan.replay` (tests pin the awk here
@@ -213,8 +214,8 @@ def scheduler_script(window: Window, namespace: str, replays: tuple[ScheduledRep
         '    states=$(k get kafkaconnector "$c" -o jsonpath='
         "'{.status.connectorStatus.connector.state} {.status.connectorStatus.tasks[*].state}')",
         '    case " $states " in *" FAILED "*)',
-        '      k annotate kafkaconnector "$c" strimzi.io/restart=true --overwrite;'
-        ' echo "$c: FAILED, restarted";; esac',
+        '      k annotate kafkaconnector "$c" strimzi.io/restart=includeTasks,onlyFailed'
+        ' --overwrite; echo "$c: FAILED, restarted";; esac',
         '    listed=$(k get configmap "$c-replay-offsets" -o '
         "jsonpath='{.data.offsets\\.json}' 2>/dev/null || true)",
         "    slice=$(k get configmap \"$c-replay\" -o jsonpath='{.data.slice}')",

@@ -303,7 +303,7 @@ def test_the_cronjob_starts_at_from_runs_in_the_window_and_stops_when_done(
     out = run("22:00")
     assert "FAILED, restarted" in out and "running" in out
     annotations = run.connector("history-rebuild")["metadata"]["annotations"]
-    assert annotations["strimzi.io/restart"] == "true"
+    assert annotations["strimzi.io/restart"] == "includeTasks,onlyFailed"
 
     run.strimzi("history-rebuild", listed={(TOPIC, 0): 12, (TOPIC, 1): 3})  # the slice's end
     assert "done" in run("22:05")
