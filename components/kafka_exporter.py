@@ -4,7 +4,8 @@
 Arguments: :class:`KafkaExporterArgs` — the ``cluster`` name, ``environment``, the MSK
 cluster's ARN and IAM bootstrap brokers (Outputs of its Cluster), its ``region`` and the
 EKS OIDC provider (``irsa``). Registers the manifests of
-:mod:`bulkheads.plan.manifests.kafka_exporter` (Namespace, ServiceAccount, Deployment), an
+:mod:`bulkheads.plan.manifests.kafka_exporter` (Namespace, ServiceAccount, Deployment and
+its PodDisruptionBudget), an
 IAM role trusted by exactly that ServiceAccount with the read-only
 ``msk_monitor_policy``, and a PodMonitor labelling every series ``kafka_cluster=<cluster>``,
 so the lag rules of sinks on MSK read the same series as on Strimzi.
@@ -97,6 +98,9 @@ class KafkaExporter(pulumi.ComponentResource):
             pulumi.ResourceOptions.merge(
                 in_namespace, pulumi.ResourceOptions(depends_on=[self.service_account])
             ),
+        )
+        self.disruption_budget = register(
+            f"{name}-disruption-budget", exporter.disruption_budget(cluster, labels), in_namespace
         )
         self.pod_monitor = pod_monitor(
             f"{name}-pod-monitor", exporter.NAME, namespace, exporter.pods(cluster), labels,

@@ -137,11 +137,13 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     for kind in (tokens.K8S_SERVICE_ACCOUNT, tokens.K8S_ROLE, tokens.K8S_ROLE_BINDING):
         expected[kind] += len(plan.replay_schedulers)
     expected[tokens.K8S_CRON_JOB] += len(plan.replay_schedulers)
-    # each MSK cluster: a Kafka Exporter (namespace, account, deployment, PodMonitor, role)
+    # each MSK cluster: a Kafka Exporter (namespace, account, deployment, budget, PodMonitor,
+    # role)
     msk = sum(c.deploy.kind == "msk" for c in prod.clusters.values())
     for kind in (
         tokens.KAFKA_EXPORTER, tokens.K8S_NAMESPACE, tokens.K8S_SERVICE_ACCOUNT,
-        tokens.K8S_DEPLOYMENT, tokens.POD_MONITOR, tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY,
+        tokens.K8S_DEPLOYMENT, tokens.K8S_POD_DISRUPTION_BUDGET, tokens.POD_MONITOR,
+        tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY,
     ):  # fmt: skip
         expected[kind] += msk
     return expected

@@ -5,7 +5,8 @@ on MSK would read no ``kafka_consumergroup_lag``. Per MSK cluster: a namespace
 ``kafka-exporter-<cluster>``, a ServiceAccount assuming an IAM role through IRSA (the role
 may only describe the cluster, its topics and groups: :func:`monitor_actions`), and a
 one-replica Deployment of the exporter logging in with IAM (``--sasl.mechanism=awsiam``)
-on the metrics port a PodMonitor scrapes as ``kafka_cluster=<cluster>``.
+with its PodDisruptionBudget, on the metrics port a PodMonitor scrapes as
+``kafka_cluster=<cluster>``.
 """
 
 from __future__ import annotations
@@ -96,4 +97,14 @@ def deployment(cluster: str, labels: Mapping[str, str], args: Deferred) -> Manif
                 "spec": {"serviceAccountName": NAME, "containers": [container]},
             },
         },
+    }
+
+
+def disruption_budget(cluster: str, labels: Mapping[str, str]) -> Manifest:
+    """The exporter's PodDisruptionBudget (``maxUnavailable: 1``: a drain may move it)."""
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": metadata(NAME, namespace_of(cluster), labels),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": pods(cluster)}},
     }
