@@ -27,13 +27,14 @@ import pulumi_kubernetes as k8s
 from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, IrsaSettings, NetworkArgs
 from bulkheads.connect.config import scram_jaas_config
 from bulkheads.plan.manifests.labels import kafka_pods
-from bulkheads.plan.manifests.strimzi import ConnectBuild
+from bulkheads.plan.manifests.strimzi import ConnectBuild, KafkaLogin
 from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
 from bulkheads.plan.plugins import build_image
 from components import tokens
 from components.cluster import Cluster, ClusterWiring
 from components.connector import Connector, ConnectorArgs
 from components.data_plane import DataPlane
+from components.kafka_exporter import KafkaExporter, KafkaExporterArgs
 from components.kafka_provider import kafka_provider
 from components.monitoring import prometheus_rule
 from components.network import Network
@@ -41,6 +42,7 @@ from components.replay_scheduler import ReplayScheduler, ReplaySchedulerArgs
 from components.secrets import GeneratedPassword
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
+    ConnectTarget,
     EgressPeer,
     KubernetesRuntime,
     LocalRuntime,
@@ -105,11 +107,15 @@ class Platform(pulumi.ComponentResource):
             for connector in plan.connectors
         }
         self.alert_rules = self._alert_rules(name, args)
+        self.kafka_exporters = self._kafka_exporters(name, args)
         self.replay_schedulers = [
             ReplayScheduler(
                 f"{name}-replay-scheduler-{scheduler.pool}",
                 ReplaySchedulerArgs(
-                    scheduler, plan.environment, self.pools[scheduler.pool].target.namespace
+                    scheduler,
+                    plan.environment,
+                    self.pools[scheduler.pool].target.namespace,
+                    _login(self.pools[scheduler.pool].target),
                 ),
                 opts=pulumi.ResourceOptions(
                     parent=self,
@@ -283,6 +289,29 @@ class Platform(pulumi.ComponentResource):
             ),
         )
 
+    def _kafka_exporters(self, name: str, args: PlatformArgs) -> list[KafkaExporter]:
+        """A Kafka Exporter per MSK cluster when the stack runs on EKS (``irsa`` set):
+        Strimzi runs its own beside its brokers, MSK has none."""
+        if args.irsa is None:
+            return []
+        return [
+            KafkaExporter(
+                f"{name}-kafka-exporter-{cluster}",
+                KafkaExporterArgs(
+                    cluster=cluster,
+                    environment=args.plan.environment,
+                    cluster_arn=self.clusters[cluster].msk.arn,
+                    brokers=self.clusters[cluster].msk.bootstrap_brokers_sasl_iam,
+                    region=cluster_args.msk.region,
+                    irsa=args.irsa,
+                    kubernetes=args.kubernetes,
+                ),
+                opts=pulumi.ResourceOptions(parent=self.clusters[cluster]),
+            )
+            for cluster, cluster_args in args.clusters.items()
+            if cluster_args.deploy == "msk"
+        ]
+
     def _alert_rules(self, name: str, args: PlatformArgs) -> list[pulumi.Resource]:
         """A PrometheusRule per alert group of a Kubernetes pool (in the pool's namespace)
         or of a Strimzi cluster (in the cluster's), beside what it watches."""
@@ -348,3 +377,9 @@ class Platform(pulumi.ComponentResource):
             for connector in plan.connectors
         }
         return {"clusters": clusters, "pools": pools, "connectors": connectors}
+
+
+def _login(target: ConnectTarget) -> KafkaLogin:
+    """A Kubernetes pool's cluster login (set by its WorkerPool)."""
+    assert target.login is not None, f"pool {target.pool} is not on Kubernetes"
+    return target.login

@@ -130,11 +130,22 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     # a pool whose pipelines declare S3 locations gets an IAM role and its policy
     for kind in (tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY):
         expected[kind] += sum(bool(pool.s3) for pool in plan.pools)
-    # each Kubernetes pool running replays: its scheduler's account, Role, binding, CronJob
+    # each Kubernetes pool running replays: its scheduler's account, Role, binding, CronJob,
+    # and a state ConfigMap per replay it drives
     expected[tokens.REPLAY_SCHEDULER] += len(plan.replay_schedulers)
+    expected[tokens.K8S_CONFIG_MAP] += sum(len(s.replays) for s in plan.replay_schedulers)
     for kind in (tokens.K8S_SERVICE_ACCOUNT, tokens.K8S_ROLE, tokens.K8S_ROLE_BINDING):
         expected[kind] += len(plan.replay_schedulers)
     expected[tokens.K8S_CRON_JOB] += len(plan.replay_schedulers)
+    # each MSK cluster: a Kafka Exporter (namespace, account, deployment, budget, PodMonitor,
+    # role)
+    msk = sum(c.deploy.kind == "msk" for c in prod.clusters.values())
+    for kind in (
+        tokens.KAFKA_EXPORTER, tokens.K8S_NAMESPACE, tokens.K8S_SERVICE_ACCOUNT,
+        tokens.K8S_DEPLOYMENT, tokens.K8S_POD_DISRUPTION_BUDGET, tokens.POD_MONITOR,
+        tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY,
+    ):  # fmt: skip
+        expected[kind] += msk
     return expected
 
 
