@@ -10,9 +10,9 @@
   ``errors.tolerance=all`` and no DLQ they vanish (yellow); otherwise a poison record
   stops the task until someone moves the group's offset by hand (red).
 - ``replay-start``: a replay's ``from`` (default ``earliest``) is applied by tooling when a
-  run starts: on a local pool by ``bulkheads replay tick``/``rerun`` (green); the
-  Kubernetes scheduler switches windows only, so there a rerun resumes from its stored
-  offsets until someone resets them (yellow).
+  run starts: on a local pool by ``bulkheads replay tick``, on Kubernetes by the pool's
+  replay CronJob (green); a replay declared stopped or paused has no scheduler, so a run
+  started by hand resumes from its stored offsets (yellow).
 """
 
 from __future__ import annotations
@@ -135,6 +135,7 @@ def no_hand_edits(facts: Facts) -> list[Check]:
 def replay_start(facts: Facts) -> list[Check]:
     """Each replay's declared start is applied by tooling, not by hand."""
     pools = {pool.worker.pool: pool.worker for pool in facts.plan.pools}
+    cronjobs = {name for plan in facts.plan.replay_schedulers for name in plan.connectors}
     checks = []
     for connector in facts.plan.connectors:
         if connector.kind != "replay":
@@ -147,15 +148,17 @@ def replay_start(facts: Facts) -> list[Check]:
         deploy = facts.spec.clusters[facts.spec.cluster_of(connector.pipeline)].deploy
         if isinstance(deploy, LocalDeploy):
             checks.append(green(where, f"{starts}, applied by `bulkheads replay tick`"))
+        elif connector.connector in cronjobs:
+            checks.append(green(where, f"{starts}, applied by its pool's replay CronJob"))
         else:
             checks.append(
                 Check(
                     "yellow",
                     where,
-                    f"{starts}, but the Kubernetes scheduler only switches windows: a rerun "
-                    f"resumes from its offsets in {pools[connector.pool].offset_topic}",
-                    "reset them with Strimzi's connector-offsets annotation before a rerun "
-                    "(the replay's runbook shows how)",
+                    f"{starts}, but it is declared {replay.connector.state}, so no scheduler "
+                    f"runs it: a run started by hand resumes from its offsets in "
+                    f"{pools[connector.pool].offset_topic}",
+                    "declare it running so its pool's CronJob applies the start",
                 )
             )
     return checks

@@ -200,11 +200,12 @@ def test_no_hand_edits_needs_a_dead_letter_topic(errors: dict[str, str], expecte
     assert status("no-hand-edits", facts(platform)) == expected
 
 
-def test_replay_start_on_kubernetes_is_a_gap_while_replays_exist() -> None:
+def test_replay_start_is_applied_by_the_cronjob_unless_no_scheduler_runs_it() -> None:
     platform = base()
-    assert status("replay-start", facts(platform)) == "yellow"
-    del platform["pipelines"]["orders-rebuild"]
     assert status("replay-start", facts(platform)) == "green"
+    platform["pipelines"]["orders-rebuild"]["connector"]["state"] = "stopped"
+    (check,) = non_green("replay-start", facts(platform))
+    assert "declared stopped, so no scheduler runs it" in check.detail
 
 
 def test_replay_start_is_applied_by_the_local_scheduler() -> None:
@@ -435,7 +436,7 @@ def test_an_area_is_its_worst_signal() -> None:
     verdicts = {area.name: area.status for area in card.areas}
     assert verdicts == {
         "Compatibility": "green",  # the Debezium and S3 plugins are declared and pinned
-        "Offsets": "yellow",  # the replay's start
+        "Offsets": "green",
         "Data contracts": "green",
         "Cost model": "green",
         "Rollback": "yellow",  # no cutovers
