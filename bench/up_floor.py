@@ -158,6 +158,8 @@ def _label(pid: int, root: int, argv: list[str]) -> str:
     text = " ".join(argv)
     if pid == root:
         return "bulkheads CLI (python)"
+    if argv and Path(argv[0]).name == "pulumi":  # before the needles: it names the pack dir
+        return "pulumi CLI (engine, go)"
     for needle, label in (
         ("pulumi-resource-kafka", "kafka provider (go)"),
         ("pulumi-resource-pulumi-python", "dynamic providers (python)"),
@@ -167,8 +169,6 @@ def _label(pid: int, root: int, argv: list[str]) -> str:
     ):
         if needle in text:
             return label
-    if argv and Path(argv[0]).name == "pulumi":
-        return "pulumi CLI (engine, go)"
     return Path(argv[0]).name if argv else "?"
 
 
