@@ -70,10 +70,11 @@ def _flat(dump: Path) -> float:
 
     def build() -> None:
         made: dict[str, pulumi.Resource] = {}
+        providers: dict[str, pulumi.ProviderResource] = {}
         for r in registered:
             options = pulumi.ResourceOptions(
                 parent=made.get(r.parent_urn),
-                provider=made.get(r.provider.rsplit("::", 1)[0]) if r.provider else None,
+                provider=providers.get(r.provider.rsplit("::", 1)[0]) if r.provider else None,
                 depends_on=[made[urn] for urn in r.dependencies if urn in made],
                 protect=r.protect,
                 retain_on_delete=r.retain_on_delete,
@@ -83,7 +84,7 @@ def _flat(dump: Path) -> float:
             res: pulumi.Resource
             if r.typ.startswith("pulumi:providers:"):
                 package = r.typ.removeprefix("pulumi:providers:")
-                res = pulumi.ProviderResource(package, r.name, r.inputs, options)
+                res = providers[r.urn] = pulumi.ProviderResource(package, r.name, r.inputs, options)
             elif r.typ.startswith("bulkheads:"):
                 res = pulumi.ComponentResource(r.typ, r.name, None, options)
             else:

@@ -101,9 +101,10 @@ class DataPlane(pulumi.ComponentResource):
         (in the program, the engine's graph and every checkpoint) the size of one boundary,
         not of the cluster: a component dependency stands for all of its descendants.
         """
+        quota = self.quotas.get(("user", username))
         return [
             self.principals[username],
             self.grants[username],
             *(self.topics[topic] for topic in self._bound_topics[username]),
-            *([self.quotas[quota]] if (quota := ("user", username)) in self.quotas else []),
+            *([quota] if quota is not None else []),
         ]
