@@ -7,8 +7,10 @@ the cloud arguments (plain values, never the spec model) and builds, all parente
     <name>-cluster-<cluster>        Cluster, and under it
         <...>-kafka                 its explicit pulumi_kafka.Provider (admin login)
         <...>-data                  DataPlane: topics, principals, ACLs, quotas
-    <name>-pool-<pool>              WorkerPool (after its cluster's data plane)
-    <name>-connector-<pipeline>     Connector (after its pool and the data planes it uses)
+    <name>-pool-<pool>              WorkerPool (after its principal's boundary: the
+                                    principal, its ACLs, topics and quota)
+    <name>-connector-<pipeline>     Connector (after its pool and its principal's boundary
+                                    on each cluster it uses)
 
 Cluster admin passwords come from ``admin_passwords`` (the local harness's) or are
 generated once per cluster and kept secret in the state. ``outputs`` is a plain summary the
@@ -191,7 +193,9 @@ class Platform(pulumi.ComponentResource):
                 runtime=runtime,
                 override_policy=pool.override_policy,
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[data_plane]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=data_plane.boundary_of(worker.principal)
+            ),
         )
 
     def _kubernetes_runtime(
@@ -285,7 +289,15 @@ class Platform(pulumi.ComponentResource):
                 scheduled=plan.scheduled,
             ),
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]
+                parent=self,
+                depends_on=[
+                    pool,
+                    *(
+                        r
+                        for c in sorted(used)
+                        for r in self.data_planes[c].boundary_of(plan.username)
+                    ),
+                ],
             ),
         )
 
