@@ -9,7 +9,9 @@ Kafka) and lives on the project's file backend; any other stack needs
 ``up`` previews first and applies only after a yes: ``--yes``, or an answer on a terminal.
 Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing anything.
 ``--target URN`` (repeatable), ``--refresh`` and ``--diff`` pass through to the engine.
-``make up`` runs ``bulkheads up local --yes --refresh``.
+``make up`` runs ``bulkheads up local --yes --refresh``. One ``up`` per stack runs at a
+time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
+(``bulkheads.up_guard``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
+from bulkheads.up_guard import UpInProgress, recover_interrupted, unlocked, up_lock
 
 POLICY_PACK = PROJECT_ROOT / "policies"
 PREVIEW_SCHEMA = "bulkheads.preview/1"
@@ -120,7 +123,22 @@ def run_up(args: argparse.Namespace) -> int:
             f"up of stack {ref.name!r} needs a yes, and stdin is not a terminal to ask on: "
             "review `bulkheads preview` and run `bulkheads up --yes`"
         )
+    try:
+        with up_lock(ref.name):
+            return _up(args)
+    except UpInProgress as error:
+        raise Failed(str(error)) from None
+
+
+def _up(args: argparse.Namespace) -> int:
+    """``up`` under the stack's up lock: recover an interrupted one, preview, apply."""
     ref, stack = _open(args)
+    options = engine_options(args)
+    try:
+        for note in recover_interrupted(stack, options["config_file"]):
+            console.err().print(f"recovered: {note}", markup=False)
+    except auto.errors.CommandError as error:
+        raise Failed(f"recovering the interrupted update failed: {error}") from None
     run, diff = _preview(stack, args)
     if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
         emit(args, _preview_document(ref, run, diff), render_preview)
@@ -134,7 +152,7 @@ def run_up(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with _spinner(f"up of stack {ref.name!r}", applied):
-            result = stack.up(**engine_options(args), on_event=applied.on_event)
+            result = unlocked(stack, lambda: stack.up(**options, on_event=applied.on_event))
     except auto.errors.CommandError as error:
         _record_failure(applied, str(error))
         emit(args, {"schema": UP_SCHEMA, "stack": ref.name, "ok": False, **applied.document()},
