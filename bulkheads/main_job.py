@@ -49,11 +49,18 @@ from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
-from bulkheads.up_guard import UpInProgress, recover_interrupted, unlocked, up_lock
+from bulkheads.up_guard import (
+    UpInProgress,
+    recover_interrupted,
+    unlocked,
+    up_lock,
+    wait_for_engine,
+)
 
 POLICY_PACK = PROJECT_ROOT / "policies"
 PREVIEW_SCHEMA = "bulkheads.preview/1"
 UP_SCHEMA = "bulkheads.up/1"
+EXIT_INTERRUPTED = 130  # what a shell reports for a SIGINT
 
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -125,7 +132,15 @@ def run_up(args: argparse.Namespace) -> int:
         )
     try:
         with up_lock(ref.name):
-            return _up(args)
+            try:
+                return _up(args)
+            except KeyboardInterrupt:
+                wait_for_engine()  # it finishes its in-flight steps, under the lock
+                console.err().print(
+                    f"up of stack {ref.name!r} interrupted; run `bulkheads up` again to "
+                    "apply the rest (it clears what the interrupted update left)"
+                )
+                return EXIT_INTERRUPTED
     except UpInProgress as error:
         raise Failed(str(error)) from None
 

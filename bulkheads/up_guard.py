@@ -29,20 +29,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+import psutil
 from pulumi import automation as auto
 
 from bulkheads.engine import pulumi_dir
 
 T = TypeVar("T")
+ENGINE_GRACE = 120.0
 
 
 class UpInProgress(RuntimeError):
     """Another ``bulkheads up`` of the stack holds the lock (the message names it)."""
 
 
-def lock_path(stack: str) -> Path:
-    """Where the ``up`` lock of ``stack`` lives."""
-    return pulumi_dir() / "locks" / f"{stack}.lock"
+def lock_path(stack: str, root: Path | None = None) -> Path:
+    """Where the ``up`` lock of ``stack`` lives (under ``root``, default the engine's dir)."""
+    return (root or pulumi_dir()) / "locks" / f"{stack}.lock"
 
 
 @contextlib.contextmanager
@@ -71,6 +73,13 @@ def up_lock(stack: str) -> Iterator[None]:
         finally:
             handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_engine(timeout: float = ENGINE_GRACE) -> None:
+    """Wait (up to ``timeout`` s) for this process's children (the Pulumi CLI and its
+    plugins) to exit: after a SIGINT they finish their in-flight steps and write the state,
+    and the up lock must outlive them."""
+    psutil.wait_procs(psutil.Process().children(recursive=True), timeout=timeout)
 
 
 def pending_operations(stack: auto.Stack) -> list[dict[str, object]]:
