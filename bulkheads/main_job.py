@@ -154,7 +154,7 @@ def _up(args: argparse.Namespace) -> int:
             console.err().print(f"recovered: {note}", markup=False)
     except auto.errors.CommandError as error:
         raise Failed(f"recovering the interrupted update failed: {error}") from None
-    run, diff = _preview(stack, args)
+    run, diff = _preview(stack, args, under_up_lock=True)
     if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
         emit(args, _preview_document(ref, run, diff), render_preview)
     if not _ok(run):
@@ -202,12 +202,19 @@ def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
         raise Failed(str(error)) from None
 
 
-def _preview(stack: auto.Stack, args: argparse.Namespace) -> tuple[EngineRun, str | None]:
+def _preview(
+    stack: auto.Stack, args: argparse.Namespace, under_up_lock: bool = False
+) -> tuple[EngineRun, str | None]:
+    """Preview ``stack``; under the up lock, a stale state lock is cancelled first."""
     run = EngineRun(progress=_progress_line(args))
     stdout: str | None = None
+
+    def preview() -> auto.PreviewResult:
+        return stack.preview(**engine_options(args), on_event=run.on_event)
+
     try:
         with _spinner(f"preview of stack {stack.name!r}", run):
-            stdout = stack.preview(**engine_options(args), on_event=run.on_event).stdout
+            stdout = (unlocked(stack, preview) if under_up_lock else preview()).stdout
     except (auto.errors.CommandError, RuntimeError) as error:
         _record_failure(run, str(error))
     return run, stdout if args.diff else None
