@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from pulumi import automation as auto
@@ -150,8 +151,7 @@ def _up(args: argparse.Namespace) -> int:
     ref, stack = _open(args)
     options = engine_options(args)
     try:
-        for note in recover_interrupted(stack, options["config_file"]):
-            console.err().print(f"recovered: {note}", markup=False)
+        recover_interrupted(stack, options["config_file"], _recovered)
     except auto.errors.CommandError as error:
         raise Failed(f"recovering the interrupted update failed: {error}") from None
     run, diff = _preview(stack, args, under_up_lock=True)
@@ -167,7 +167,8 @@ def _up(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with _spinner(f"up of stack {ref.name!r}", applied):
-            result = unlocked(stack, lambda: stack.up(**options, on_event=applied.on_event))
+            result = unlocked(stack, partial(stack.up, **options, on_event=applied.on_event),
+                              _recovered)  # fmt: skip
     except auto.errors.CommandError as error:
         _record_failure(applied, str(error))
         emit(args, {"schema": UP_SCHEMA, "stack": ref.name, "ok": False, **applied.document()},
@@ -202,6 +203,10 @@ def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
         raise Failed(str(error)) from None
 
 
+def _recovered(note: str) -> None:
+    console.err().print(f"recovered: {note}", markup=False, highlight=False)
+
+
 def _preview(
     stack: auto.Stack, args: argparse.Namespace, under_up_lock: bool = False
 ) -> tuple[EngineRun, str | None]:
@@ -214,7 +219,7 @@ def _preview(
 
     try:
         with _spinner(f"preview of stack {stack.name!r}", run):
-            stdout = (unlocked(stack, preview) if under_up_lock else preview()).stdout
+            stdout = (unlocked(stack, preview, _recovered) if under_up_lock else preview()).stdout
     except (auto.errors.CommandError, RuntimeError) as error:
         _record_failure(run, str(error))
     return run, stdout if args.diff else None

@@ -89,31 +89,36 @@ def pending_operations(stack: auto.Stack) -> list[dict[str, object]]:
     return pending
 
 
-def unlocked(stack: auto.Stack, operation: Callable[[], T]) -> T:
+def unlocked(
+    stack: auto.Stack, operation: Callable[[], T], tell: Callable[[str], None] = lambda _: None
+) -> T:
     """Run ``operation`` (an engine command on ``stack``); if Pulumi's state lock is held,
-    remove it with ``pulumi cancel`` and run it once more. Must run under :func:`up_lock`,
-    which proves the update holding that lock is dead."""
+    remove it with ``pulumi cancel`` (saying so through ``tell``) and run it once more.
+    Must run under :func:`up_lock`, which proves the update holding that lock is dead."""
     try:
         return operation()
     except auto.errors.ConcurrentUpdateError:
         stack.cancel()
+        tell("removed the state lock of an interrupted update (pulumi cancel)")
         return operation()
 
 
-def recover_interrupted(stack: auto.Stack, config_file: str | None = None) -> list[str]:
+def recover_interrupted(
+    stack: auto.Stack, config_file: str | None = None, tell: Callable[[str], None] = lambda _: None
+) -> None:
     """Clear the pending operations an interrupted ``up`` left (see the module docstring);
     must run under :func:`up_lock`; ``config_file`` is the stack file when it is not the
-    project's. Returns a line saying what it cleared, if anything."""
+    project's. Says what it cleared through ``tell``."""
     pending = pending_operations(stack)
     if not pending:
-        return []
+        return
 
     def refresh() -> auto.RefreshResult:
         return stack.refresh(clear_pending_creates=True, color="never", config_file=config_file)
 
-    unlocked(stack, refresh)
+    unlocked(stack, refresh, tell)
     kinds = sorted({str(op.get("type", "?")) for op in pending})
-    return [
+    tell(
         f"cleared {len(pending)} pending operation(s) ({', '.join(kinds)}) of an interrupted "
         "update: refreshed from the platform with --clear-pending-creates"
-    ]
+    )

@@ -79,20 +79,24 @@ class Stack:
 
 def test_pending_operations_are_cleared_by_a_refresh_and_a_stale_lock_cancelled() -> None:
     stack = Stack([{"type": "creating", "resource": {}}, {"type": "updating"}], locked=1)
-    notes = recover_interrupted(stack)  # type: ignore[arg-type]
+    notes: list[str] = []
+    recover_interrupted(stack, tell=notes.append)  # type: ignore[arg-type]
     assert stack.calls == [
         "refresh ['clear_pending_creates']", "cancel", "refresh ['clear_pending_creates']"
     ]  # fmt: skip
     assert stack.pending == []
     assert notes == [
+        "removed the state lock of an interrupted update (pulumi cancel)",
         "cleared 2 pending operation(s) (creating, updating) of an interrupted update: "
-        "refreshed from the platform with --clear-pending-creates"
+        "refreshed from the platform with --clear-pending-creates",
     ]
 
 
 def test_a_clean_state_is_left_alone() -> None:
     stack = Stack([])
-    assert recover_interrupted(stack) == []  # type: ignore[arg-type]
+    notes: list[str] = []
+    recover_interrupted(stack, tell=notes.append)  # type: ignore[arg-type]
+    assert notes == []
     assert stack.calls == []
 
 
