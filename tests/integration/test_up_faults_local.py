@@ -137,15 +137,13 @@ def stack(
 
 
 def _applying(stack: FaultStack) -> bool:
-    """True once an update runs and has begun a step: Pulumi's state lock is taken (an
-    update takes it, a preview does not) and the state was written after it (the engine
-    records each step as pending when it begins)."""
+    """True once an update runs and has applied a step: Pulumi's state lock is taken (an
+    update takes it, a preview does not) and the topic of the source being added exists
+    (whether or not the engine writes a checkpoint per step)."""
     backend = Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "backend" / ".pulumi"
-    locks = list((backend / "locks").rglob("*.json"))
-    states = list((backend / "stacks").rglob(f"{STACK}.json"))
-    if not locks or not states:
+    if not list((backend / "locks").rglob("*.json")):
         return False
-    return states[0].stat().st_mtime > min(lock.stat().st_mtime for lock in locks)
+    return f"raw.orders.{stack.added[-1]}" in stack.harness.existing_topics(STACK, timeout=5)
 
 
 def _interrupted(
@@ -157,7 +155,7 @@ def _interrupted(
     while not _applying(stack):
         assert process.poll() is None, f"the up ended before applying: {process.communicate()}"
         assert time.monotonic() < deadline, "the up never started applying"
-        time.sleep(0.05)
+        time.sleep(0.2)
     fault(process)
     process.communicate(timeout=UP_TIMEOUT)
     return process
@@ -241,7 +239,7 @@ class _Feeder(threading.Thread):
             while self.running:
                 out.write(f"live-{self.written}\n")
                 self.written += 1
-                time.sleep(0.05)
+                time.sleep(0.2)
 
     def stop(self) -> None:
         self.running = False
