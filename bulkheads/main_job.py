@@ -9,7 +9,9 @@ Kafka) and lives on the project's file backend; any other stack needs
 ``up`` previews first and applies only after a yes: ``--yes``, or an answer on a terminal.
 Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing anything.
 ``--target URN`` (repeatable), ``--refresh`` and ``--diff`` pass through to the engine.
-``make up`` runs ``bulkheads up local --yes --refresh``.
+``make up`` runs ``bulkheads up local --yes --refresh``. One ``up`` per stack runs at a
+time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
+(``bulkheads.up_guard``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from pulumi import automation as auto
@@ -47,10 +50,18 @@ from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
+from bulkheads.up_guard import (
+    UpInProgress,
+    recover_interrupted,
+    unlocked,
+    up_lock,
+    wait_for_engine,
+)
 
 POLICY_PACK = PROJECT_ROOT / "policies"
 PREVIEW_SCHEMA = "bulkheads.preview/1"
 UP_SCHEMA = "bulkheads.up/1"
+EXIT_INTERRUPTED = 130  # what a shell reports for a SIGINT
 
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -120,8 +131,30 @@ def run_up(args: argparse.Namespace) -> int:
             f"up of stack {ref.name!r} needs a yes, and stdin is not a terminal to ask on: "
             "review `bulkheads preview` and run `bulkheads up --yes`"
         )
+    try:
+        with up_lock(ref.name):
+            try:
+                return _up(args)
+            except KeyboardInterrupt:
+                wait_for_engine()  # it finishes its in-flight steps, under the lock
+                console.err().print(
+                    f"up of stack {ref.name!r} interrupted; run `bulkheads up` again to "
+                    "apply the rest (it clears what the interrupted update left)"
+                )
+                return EXIT_INTERRUPTED
+    except UpInProgress as error:
+        raise Failed(str(error)) from None
+
+
+def _up(args: argparse.Namespace) -> int:
+    """``up`` under the stack's up lock: recover an interrupted one, preview, apply."""
     ref, stack = _open(args)
-    run, diff = _preview(stack, args)
+    options = engine_options(args)
+    try:
+        recover_interrupted(stack, options["config_file"], _recovered)
+    except auto.errors.CommandError as error:
+        raise Failed(f"recovering the interrupted update failed: {error}") from None
+    run, diff = _preview(stack, args, under_up_lock=True)
     if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
         emit(args, _preview_document(ref, run, diff), render_preview)
     if not _ok(run):
@@ -134,7 +167,8 @@ def run_up(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         with _spinner(f"up of stack {ref.name!r}", applied):
-            result = stack.up(**engine_options(args), on_event=applied.on_event)
+            result = unlocked(stack, partial(stack.up, **options, on_event=applied.on_event),
+                              _recovered)  # fmt: skip
     except auto.errors.CommandError as error:
         _record_failure(applied, str(error))
         emit(args, {"schema": UP_SCHEMA, "stack": ref.name, "ok": False, **applied.document()},
@@ -169,12 +203,23 @@ def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
         raise Failed(str(error)) from None
 
 
-def _preview(stack: auto.Stack, args: argparse.Namespace) -> tuple[EngineRun, str | None]:
+def _recovered(note: str) -> None:
+    console.err().print(f"recovered: {note}", markup=False, highlight=False)
+
+
+def _preview(
+    stack: auto.Stack, args: argparse.Namespace, under_up_lock: bool = False
+) -> tuple[EngineRun, str | None]:
+    """Preview ``stack``; under the up lock, a stale state lock is cancelled first."""
     run = EngineRun(progress=_progress_line(args))
     stdout: str | None = None
+
+    def preview() -> auto.PreviewResult:
+        return stack.preview(**engine_options(args), on_event=run.on_event)
+
     try:
         with _spinner(f"preview of stack {stack.name!r}", run):
-            stdout = stack.preview(**engine_options(args), on_event=run.on_event).stdout
+            stdout = (unlocked(stack, preview, _recovered) if under_up_lock else preview()).stdout
     except (auto.errors.CommandError, RuntimeError) as error:
         _record_failure(run, str(error))
     return run, stdout if args.diff else None

@@ -7,53 +7,13 @@ started at the end. Tests that need their own principals create them with ``kafk
 
 from __future__ import annotations
 
-import random
-import socket
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bulkheads.local import KafkaConnection, LocalPlatform
-
-
-def _ephemeral_range() -> range:
-    """The kernel's range for clients' source ports (Linux default 32768-60999)."""
-    try:
-        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
-        return range(int(low), int(high) + 1)
-    except (OSError, ValueError):
-        return range(32768, 61000)
-
-
-_EPHEMERAL = _ephemeral_range()
-_CANDIDATES = [port for port in range(20000, 32768) if port not in _EPHEMERAL]
-_handed_out: set[int] = set()
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def _free_port() -> int:
-    """A loopback port that binds now, outside the ephemeral range and never handed out
-    before in this session.
-
-    A port from ``bind(0)`` is an ephemeral one: between the probe and a broker's bind,
-    any client socket of the suite may take it as its source port ("Address already in
-    use"). Ports below that range are only ever taken by listeners.
-    """
-    for port in random.sample(_CANDIDATES, len(_CANDIDATES)):
-        if port not in _handed_out and _bindable(port):
-            _handed_out.add(port)
-            return port
-    raise RuntimeError("no free loopback port below the ephemeral range")
+from bulkheads.local.ports import free_port as _free_port
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ other tests may also use.
 from __future__ import annotations
 
 import secrets
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,21 +19,16 @@ from typing import Any
 import pytest
 from confluent_kafka import Consumer, KafkaError, Producer
 from confluent_kafka.admin import (
-    AclBinding,
     AclBindingFilter,
     AclOperation,
     AclPermissionType,
     AdminClient,
-    NewTopic,
     ResourcePatternType,
     ResourceType,
-    ScramCredentialInfo,
-    ScramMechanism,
-    UserScramCredentialUpsertion,
 )
 
+from bulkheads.isolation.apply import apply_data_plane
 from bulkheads.local.connection import KafkaConnection
-from bulkheads.local.jars import kafka_home
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan import plan_cluster
 from bulkheads.plan.types import ClusterPlan
@@ -79,74 +73,10 @@ def applied(
     try:
         plan = plan_cluster(load_platform(ROOT / "stacks" / "Pulumi.local.yaml"), "local")
         passwords = {p.username: secrets.token_urlsafe(24) for p in plan.principals}
-        _apply(platform, connection, plan, passwords)
+        apply_data_plane(platform, connection, plan, passwords)
         yield AppliedPlan(connection, plan, passwords)
     finally:
         platform.stop_kafka("dataplane")
-
-
-def _apply(
-    platform: LocalPlatform,
-    connection: KafkaConnection,
-    plan: ClusterPlan,
-    passwords: dict[str, str],
-) -> None:
-    """What the DataPlane component makes Pulumi do, through the admin client."""
-    admin = AdminClient(connection.client_config())
-    topics = [
-        NewTopic(t.name, t.partitions, t.replication_factor, config=t.config) for t in plan.topics
-    ]
-    _wait_all(admin.create_topics(topics))
-    scram = ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192)
-    upserts = [
-        UserScramCredentialUpsertion(user, scram, password.encode())
-        for user, password in passwords.items()
-    ]
-    _wait_all(admin.alter_user_scram_credentials(upserts))
-    bindings = [
-        AclBinding(
-            ResourceType[b.resource_type.upper()],
-            b.resource_name,
-            ResourcePatternType[b.pattern_type.upper()],
-            grant.principal.kafka_principal,
-            b.host,
-            AclOperation[_snake(b.operation)],
-            AclPermissionType[b.permission.upper()],
-        )
-        for grant in plan.grants
-        for b in grant.bindings
-    ]
-    _wait_all(admin.create_acls(bindings))
-    _alter_quotas(platform, connection, plan)
-
-
-def _alter_quotas(platform: LocalPlatform, connection: KafkaConnection, plan: ClusterPlan) -> None:
-    """Client quotas through Kafka's own ConfigCommand (librdkafka has no quota API)."""
-    command_config = platform.kafka_dir("dataplane") / "admin-client.properties"
-    command_config.write_text(
-        "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
-        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
-        f'username="{connection.username}" password="{connection.password}";\n'
-    )
-    classpath = str(kafka_home(platform.cache_dir) / "libs" / "*")
-    for quota in plan.quotas:
-        values = ",".join(f"{key}={value}" for key, value in sorted(quota.config.items()))
-        subprocess.run(
-            ["java", "-Xmx256m", "-cp", classpath, "kafka.admin.ConfigCommand",
-             "--bootstrap-server", connection.bootstrap, "--command-config", str(command_config),
-             "--alter", "--entity-type", "users", "--entity-name", quota.entity_name,
-             "--add-config", values],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-
-
-def _wait_all(futures: Any) -> None:
-    for future in futures.values() if isinstance(futures, dict) else futures:
-        future.result(timeout=DEADLINE)
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c}" if c.isupper() else c for c in operation).lstrip("_").upper()
 
 
 def _produce_error(

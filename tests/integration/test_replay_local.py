@@ -30,6 +30,7 @@ from bulkheads.connect.config import (
     scram_jaas_config,
     worker_isolation_config,
 )
+from bulkheads.isolation.apply import apply_data_plane
 from bulkheads.local.connection import KafkaConnection
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan.platform import PlatformPlan, plan_platform
@@ -41,12 +42,11 @@ from bulkheads.spec.loader import platform_from_mapping
 from bulkheads.spec.replay import iso
 from components.connect_provider import ConnectorProvider
 from components.local_worker import LocalWorkerProvider
-from tests.integration.test_data_plane_acls import _apply
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-CLUSTER = "dataplane"  # the name `_apply` gives the node it configures quotas on
+CLUSTER = "dataplane"
 QUOTA = 256 * 1024  # bytes/s, producer and consumer, of the replay class
 RECORDS, FIRST, PAYLOAD = 12_000, 4_000, 480  # input records; the first one replayed
 PARTITIONS = 3
@@ -181,7 +181,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory, free_port: Any) -> Iterator
         passwords = {
             p.username: secrets.token_urlsafe(24) for p in plan.clusters["local"].principals
         }
-        _apply(platform, connection, plan.clusters["local"], passwords)
+        apply_data_plane(platform, connection, plan.clusters["local"], passwords)
         _produce_history(connection, base_ms)
         worker, replay_plan = _start_replay_pool(
             platform, connection, plan, passwords, spec, free_port

@@ -1,0 +1,124 @@
+"""One ``bulkheads up`` per stack at a time, and recovery from one that was interrupted.
+
+``up_lock(stack)`` holds an exclusive ``flock`` on ``<pulumi dir>/locks/<stack>.lock`` for
+the whole of an ``up`` (local Kafka start included, which Pulumi's own state lock does not
+cover). A second ``up`` of the same stack is refused at once with :class:`UpInProgress`,
+naming the holder's pid and start time. The kernel drops the lock when its holder dies,
+even by SIGKILL, so holding it proves no other ``bulkheads up`` of the stack is running.
+
+``recover_interrupted(stack)`` runs under that lock before the preview. An ``up`` that was
+killed can leave two things behind, and both are cleared without hand edits:
+
+- Pulumi's state lock (a file on a DIY backend): when an engine command meets it,
+  :func:`unlocked` removes it with ``pulumi cancel`` (safe: the update that took it is
+  dead, see above) and runs the command again;
+- pending operations in the state (creates, updates, deletes the engine started but never
+  saw finish): a refresh with ``--clear-pending-creates`` reads every resource back from
+  the platform and drops the pending entries; the ``up`` that follows creates what is
+  still missing (connectors, workers, users, ACLs and quotas are created idempotently, and
+  local topics that exist are adopted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import psutil
+from pulumi import automation as auto
+
+from bulkheads.engine import pulumi_dir
+
+T = TypeVar("T")
+ENGINE_GRACE = 120.0
+
+
+class UpInProgress(RuntimeError):
+    """Another ``bulkheads up`` of the stack holds the lock (the message names it)."""
+
+
+def lock_path(stack: str, root: Path | None = None) -> Path:
+    """Where the ``up`` lock of ``stack`` lives (under ``root``, default the engine's dir)."""
+    return (root or pulumi_dir()) / "locks" / f"{stack}.lock"
+
+
+@contextlib.contextmanager
+def up_lock(stack: str) -> Iterator[None]:
+    """Hold the ``up`` lock of ``stack``; raise :class:`UpInProgress` at once if taken."""
+    path = lock_path(stack)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise UpInProgress(
+                f"another `bulkheads up` of stack {stack!r} is running ({holder}); nothing "
+                "was changed: wait for it to finish, then run this again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(
+            f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}"
+        )
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_engine(timeout: float = ENGINE_GRACE) -> None:
+    """Wait (up to ``timeout`` s) for this process's children (the Pulumi CLI and its
+    plugins) to exit: after a SIGINT they finish their in-flight steps and write the state,
+    and the up lock must outlive them."""
+    psutil.wait_procs(psutil.Process().children(recursive=True), timeout=timeout)
+
+
+def pending_operations(stack: auto.Stack) -> list[dict[str, object]]:
+    """The pending operations recorded in ``stack``'s state (empty after a clean run)."""
+    deployment = stack.export_stack().deployment or {}
+    pending: list[dict[str, object]] = deployment.get("pending_operations") or []
+    return pending
+
+
+def unlocked(
+    stack: auto.Stack, operation: Callable[[], T], tell: Callable[[str], None] = lambda _: None
+) -> T:
+    """Run ``operation`` (an engine command on ``stack``); if Pulumi's state lock is held,
+    remove it with ``pulumi cancel`` (saying so through ``tell``) and run it once more.
+    Must run under :func:`up_lock`, which proves the update holding that lock is dead."""
+    try:
+        return operation()
+    except auto.errors.ConcurrentUpdateError:
+        stack.cancel()
+        tell("removed the state lock of an interrupted update (pulumi cancel)")
+        return operation()
+
+
+def recover_interrupted(
+    stack: auto.Stack, config_file: str | None = None, tell: Callable[[str], None] = lambda _: None
+) -> None:
+    """Clear the pending operations an interrupted ``up`` left (see the module docstring);
+    must run under :func:`up_lock`; ``config_file`` is the stack file when it is not the
+    project's. Says what it cleared through ``tell``."""
+    pending = pending_operations(stack)
+    if not pending:
+        return
+
+    def refresh() -> auto.RefreshResult:
+        return stack.refresh(clear_pending_creates=True, color="never", config_file=config_file)
+
+    unlocked(stack, refresh, tell)
+    kinds = sorted({str(op.get("type", "?")) for op in pending})
+    tell(
+        f"cleared {len(pending)} pending operation(s) ({', '.join(kinds)}) of an interrupted "
+        "update: refreshed from the platform with --clear-pending-creates"
+    )

@@ -1,0 +1,106 @@
+"""One ``bulkheads up`` per stack, and the recovery of an interrupted one (no engine: the
+lock is a real flock, the stack a stand-in recording the engine commands asked for)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+from pulumi.automation._cmd import CommandResult
+
+from bulkheads.up_guard import UpInProgress, lock_path, recover_interrupted, unlocked, up_lock
+
+
+@pytest.fixture(autouse=True)
+def pulumi_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BULKHEADS_PULUMI_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_a_second_up_of_the_same_stack_is_refused_naming_the_first() -> None:
+    with up_lock("local"):
+        refused = r"another `bulkheads up` of stack 'local'.*pid"
+        with pytest.raises(UpInProgress, match=refused), up_lock("local"):
+            pass
+        with up_lock("dev"):  # another stack is not blocked
+            pass
+    with up_lock("local"):  # released on exit
+        pass
+
+
+def test_the_lock_of_a_killed_holder_is_free_at_once(pulumi_dir: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time; from bulkheads.up_guard import up_lock\n"
+         "with up_lock('local'):\n    print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+        env={"BULKHEADS_PULUMI_DIR": str(pulumi_dir), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with pytest.raises(UpInProgress, match=f"pid {holder.pid}"), up_lock("local"):
+        pass
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(10)
+    started = time.monotonic()
+    with up_lock("local"):
+        assert f"pid {os.getpid()}" in lock_path("local").read_text()
+    assert time.monotonic() - started < 1
+
+
+class Stack:
+    """Records the engine commands; ``locked`` times the state lock is met first."""
+
+    def __init__(self, pending: list[dict[str, Any]], locked: int = 0) -> None:
+        self.pending, self.locked, self.calls = pending, locked, []  # type: list[str]
+
+    def export_stack(self) -> Any:
+        return SimpleNamespace(deployment={"pending_operations": self.pending})
+
+    def refresh(self, **options: Any) -> str:
+        self.calls.append(f"refresh {sorted(k for k, v in options.items() if v is True)}")
+        if self.locked:
+            self.locked -= 1
+            result = CommandResult("", "error: the stack is currently locked by 1 lock(s)", 255)
+            raise auto.errors.ConcurrentUpdateError(result)
+        self.pending = []
+        return "refreshed"
+
+    def cancel(self) -> None:
+        self.calls.append("cancel")
+
+
+def test_pending_operations_are_cleared_by_a_refresh_and_a_stale_lock_cancelled() -> None:
+    stack = Stack([{"type": "creating", "resource": {}}, {"type": "updating"}], locked=1)
+    notes: list[str] = []
+    recover_interrupted(stack, tell=notes.append)  # type: ignore[arg-type]
+    assert stack.calls == [
+        "refresh ['clear_pending_creates']", "cancel", "refresh ['clear_pending_creates']"
+    ]  # fmt: skip
+    assert stack.pending == []
+    assert notes == [
+        "removed the state lock of an interrupted update (pulumi cancel)",
+        "cleared 2 pending operation(s) (creating, updating) of an interrupted update: "
+        "refreshed from the platform with --clear-pending-creates",
+    ]
+
+
+def test_a_clean_state_is_left_alone() -> None:
+    stack = Stack([])
+    notes: list[str] = []
+    recover_interrupted(stack, tell=notes.append)  # type: ignore[arg-type]
+    assert notes == []
+    assert stack.calls == []
+
+
+def test_a_lock_held_again_after_cancel_is_an_error() -> None:
+    stack = Stack([{"type": "creating"}], locked=2)
+    with pytest.raises(auto.errors.ConcurrentUpdateError):
+        unlocked(stack, lambda: stack.refresh())  # type: ignore[arg-type]
