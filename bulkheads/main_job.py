@@ -51,6 +51,7 @@ from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
 from bulkheads.up_guard import (
+    StateLocked,
     UpInProgress,
     recover_interrupted,
     unlocked,
@@ -142,7 +143,7 @@ def run_up(args: argparse.Namespace) -> int:
                     "apply the rest (it clears what the interrupted update left)"
                 )
                 return EXIT_INTERRUPTED
-    except UpInProgress as error:
+    except (UpInProgress, StateLocked) as error:
         raise Failed(str(error)) from None
 
 

@@ -9,9 +9,12 @@ even by SIGKILL, so holding it proves no other ``bulkheads up`` of the stack is 
 ``recover_interrupted(stack)`` runs under that lock before the preview. An ``up`` that was
 killed can leave two things behind, and both are cleared without hand edits:
 
-- Pulumi's state lock (a file on a DIY backend): when an engine command meets it,
-  :func:`unlocked` removes it with ``pulumi cancel`` (safe: the update that took it is
-  dead, see above) and runs the command again;
+- Pulumi's state lock: when an engine command meets it on the ``local`` stack (a file
+  backend in this checkout), :func:`unlocked` removes it with ``pulumi cancel`` and runs
+  the command again, unless the lock file names a process still alive on this host (a
+  raw ``pulumi`` run, which the up lock does not cover). On any other stack the backend
+  is shared with other machines, where the lock's update may still run: bulkheads
+  refuses and says how to cancel by hand;
 - pending operations in the state (creates, updates, deletes the engine started but never
   saw finish): a refresh with ``--clear-pending-creates`` reads every resource back from
   the platform and drops the pending entries; the ``up`` that follows creates what is
@@ -23,7 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,7 +37,7 @@ from typing import TypeVar
 import psutil
 from pulumi import automation as auto
 
-from bulkheads.engine import pulumi_dir
+from bulkheads.engine import LOCAL_STACK, pulumi_dir
 
 T = TypeVar("T")
 ENGINE_GRACE = 120.0
@@ -40,6 +45,10 @@ ENGINE_GRACE = 120.0
 
 class UpInProgress(RuntimeError):
     """Another ``bulkheads up`` of the stack holds the lock (the message names it)."""
+
+
+class StateLocked(RuntimeError):
+    """Pulumi's state lock is held by an update that may be alive (the message says why)."""
 
 
 def lock_path(stack: str, root: Path | None = None) -> Path:
@@ -89,15 +98,43 @@ def pending_operations(stack: auto.Stack) -> list[dict[str, object]]:
     return pending
 
 
+def live_lock_holders(stack: str, root: Path | None = None) -> list[int]:
+    """Pids alive on this host that hold a state lock of ``stack`` in the local file
+    backend (under ``root``, default the engine's dir)."""
+    locks = (root or pulumi_dir()) / "backend" / ".pulumi" / "locks"
+    holders = []
+    for path in locks.glob(f"**/{stack}/*.json"):
+        with contextlib.suppress(OSError, ValueError):
+            lock = json.loads(path.read_text())
+            pid = int(lock.get("pid", 0))
+            if lock.get("hostname") == socket.gethostname() and psutil.pid_exists(pid):
+                holders.append(pid)
+    return holders
+
+
 def unlocked(
     stack: auto.Stack, operation: Callable[[], T], tell: Callable[[str], None] = lambda _: None
 ) -> T:
-    """Run ``operation`` (an engine command on ``stack``); if Pulumi's state lock is held,
-    remove it with ``pulumi cancel`` (saying so through ``tell``) and run it once more.
-    Must run under :func:`up_lock`, which proves the update holding that lock is dead."""
+    """Run ``operation`` (an engine command on ``stack``); if Pulumi's state lock of the
+    local stack is held by no live process, remove it with ``pulumi cancel`` (saying so
+    through ``tell``) and run it once more; otherwise raise :class:`StateLocked`. Must run
+    under :func:`up_lock`, which proves no other ``bulkheads up`` holds that lock."""
     try:
         return operation()
     except auto.errors.ConcurrentUpdateError:
+        if stack.name != LOCAL_STACK:
+            raise StateLocked(
+                f"stack {stack.name!r} is locked by another update on its backend, which "
+                "may still be running elsewhere; nothing was changed. If you know it is "
+                f"dead, run `pulumi cancel --stack {stack.name}` and this again"
+            ) from None
+        holders = live_lock_holders(stack.name)
+        if holders:
+            raise StateLocked(
+                f"stack {stack.name!r} is locked by a running pulumi process (pid "
+                f"{', '.join(map(str, holders))}); nothing was changed: wait for it to "
+                "finish, then run this again"
+            ) from None
         stack.cancel()
         tell("removed the state lock of an interrupted update (pulumi cancel)")
         return operation()

@@ -3,8 +3,10 @@ lock is a real flock, the stack a stand-in recording the engine commands asked f
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +18,15 @@ import pytest
 from pulumi import automation as auto
 from pulumi.automation._cmd import CommandResult
 
-from bulkheads.up_guard import UpInProgress, lock_path, recover_interrupted, unlocked, up_lock
+from bulkheads.up_guard import (
+    StateLocked,
+    UpInProgress,
+    live_lock_holders,
+    lock_path,
+    recover_interrupted,
+    unlocked,
+    up_lock,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +68,9 @@ def test_the_lock_of_a_killed_holder_is_free_at_once(pulumi_dir: Path) -> None:
 class Stack:
     """Records the engine commands; ``locked`` times the state lock is met first."""
 
-    def __init__(self, pending: list[dict[str, Any]], locked: int = 0) -> None:
+    def __init__(self, pending: list[dict[str, Any]], locked: int = 0, name: str = "local") -> None:
         self.pending, self.locked, self.calls = pending, locked, []  # type: list[str]
+        self.name = name
 
     def export_stack(self) -> Any:
         return SimpleNamespace(deployment={"pending_operations": self.pending})
@@ -104,3 +115,32 @@ def test_a_lock_held_again_after_cancel_is_an_error() -> None:
     stack = Stack([{"type": "creating"}], locked=2)
     with pytest.raises(auto.errors.ConcurrentUpdateError):
         unlocked(stack, lambda: stack.refresh())  # type: ignore[arg-type]
+
+
+def test_a_shared_backend_lock_is_never_cancelled() -> None:
+    stack = Stack([{"type": "creating"}], locked=1, name="prod")
+    with pytest.raises(StateLocked, match=r"pulumi cancel --stack prod"):
+        recover_interrupted(stack)  # type: ignore[arg-type]
+    assert "cancel" not in stack.calls
+
+
+def write_lock(pulumi_dir: Path, pid: int) -> None:
+    lock = pulumi_dir / "backend/.pulumi/locks/organization/bulkheads/local/1.json"
+    lock.parent.mkdir(parents=True)
+    lock.write_text(json.dumps({"pid": pid, "hostname": socket.gethostname()}))
+
+
+def test_a_lock_of_a_live_pulumi_process_is_not_cancelled(pulumi_dir: Path) -> None:
+    write_lock(pulumi_dir, os.getpid())  # alive: this process
+    assert live_lock_holders("local") == [os.getpid()]
+    stack = Stack([{"type": "creating"}], locked=1)
+    with pytest.raises(StateLocked, match=f"pid {os.getpid()}"):
+        recover_interrupted(stack)  # type: ignore[arg-type]
+    assert "cancel" not in stack.calls
+
+
+def test_a_lock_of_a_dead_process_is_stale(pulumi_dir: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    write_lock(pulumi_dir, dead.pid)
+    assert live_lock_holders("local") == []
