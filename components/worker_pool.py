@@ -54,6 +54,7 @@ from bulkheads.plan.manifests.strimzi import (
     broker_ca_secret,
     connect_service_account,
 )
+from bulkheads.plan.props import pool_props
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.manifests import register
@@ -164,20 +165,10 @@ class WorkerPool(pulumi.ComponentResource):
         self, name: str, args: WorkerPoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         worker = args.worker
-        props = {
-            tokens.PROP_ENVIRONMENT: args.environment,
-            tokens.PROP_POOL: worker.pool,
-            tokens.PROP_CLUSTER: worker.cluster,
-            tokens.PROP_CLASS: worker.workload_class,
-            tokens.PROP_OWNER: worker.owner,
-            "runtime": args.runtime_kind,
-            "group_id": worker.group_id,
-            "config_topic": worker.config_topic,
-            "offset_topic": worker.offset_topic,
-            "status_topic": worker.status_topic,
-            "override_policy": args.override_policy,
-            "replicas": args.runtime.replicas if isinstance(args.runtime, KubernetesRuntime) else 1,
-        }
+        replicas = args.runtime.replicas if isinstance(args.runtime, KubernetesRuntime) else 1
+        props = pool_props(
+            worker, args.environment, args.runtime_kind, replicas, args.override_policy
+        )
         super().__init__(tokens.WORKER_POOL, name, props, opts)
         self.worker_config = worker_isolation_config(
             worker.group_id,
