@@ -126,6 +126,7 @@ class Connector(pulumi.ComponentResource):
                     "rest_url": args.target.rest_url,
                     "config": plain,
                     "secret_config": secret,
+                    "secrets_dir": args.target.secrets_dir,
                     "state": args.state,
                     "scheduled": args.scheduled,
                 },

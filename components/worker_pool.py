@@ -148,6 +148,7 @@ class ConnectTarget:
     connect_name: str
     namespace: str
     workers: tuple[pulumi.Resource, ...]
+    secrets_dir: pulumi.Input[str] = ""
 
     @property
     def service_account(self) -> str:
@@ -207,6 +208,7 @@ class WorkerPool(pulumi.ComponentResource):
             connect_name=args.worker.pool,
             namespace="",
             workers=(self.worker,),
+            secrets_dir=self.worker.secrets_dir,
         )
 
     def _kubernetes(

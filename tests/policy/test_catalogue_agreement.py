@@ -67,14 +67,19 @@ class NoLocalKafka:
         return set()
 
 
-def registered(spec: PlatformSpec) -> list[Res]:
-    """Every resource the whole program of ``spec`` registers under mocks."""
+def harness_of(spec: PlatformSpec) -> CloudHarness:
+    """The whole program of ``spec`` run under mocks (local Kafka stood in for)."""
     harness = CloudHarness()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(program, "LocalPlatform", NoLocalKafka)
         patch.setattr(program, "ensure_plugin", lambda cache, plugin: None)
         run_stack_program(harness, spec, {} if spec.environment == "local" else prod_config())
-    return _resources(harness.resources)
+    return harness
+
+
+def registered(spec: PlatformSpec) -> list[Res]:
+    """Every resource the whole program of ``spec`` registers under mocks."""
+    return _resources(harness_of(spec).resources)
 
 
 def verdicts(
