@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 
+from bulkheads.connect import plugin_configs, secret_files
 from bulkheads.local import KafkaConnection, LocalPlatform, LocalPlatformError, WorkerSpec
 from bulkheads.local.connection import jaas_config
 from bulkheads.local.scram import LoginRejected, scram_login
+from bulkheads.spec.password_keys import password_table
 
 pytestmark = pytest.mark.integration
 
@@ -277,6 +279,61 @@ def test_worker_runs_as_its_own_principal_and_connectors_as_theirs(
 
     assert local_platform.stop_worker("it") == pid
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_connector_logs_in_through_a_secret_file_that_connect_never_shows(
+    local_platform: LocalPlatform,
+    kafka_connection: KafkaConnection,
+    kafka_admin: Any,
+    worker_spec: WorkerSpec,
+    tmp_path: Path,
+) -> None:
+    """The worker's DirectoryConfigProvider resolves ``${dir:...}`` in a connector's
+    config: its login comes from a private file, and the REST API shows the reference."""
+    create_topics(kafka_admin, ["raw.it.secret"])
+    create_user(kafka_admin, "file-secret", "file-secret-password")
+    writer = [AclOperation.WRITE, AclOperation.DESCRIBE]
+    allow(kafka_admin, "file-secret", ResourceType.TOPIC, "raw.it.secret", writer)
+    url = local_platform.start_worker(worker_spec)
+    lines = tmp_path / "lines.txt"
+    lines.write_text("one\n")
+    key = "producer.override.sasl.jaas.config"
+    secrets = str(local_platform.secrets_dir("it"))
+    secret_files.write(
+        secrets, "file-secret", {key: jaas_config("file-secret", "file-secret-password")}
+    )
+    put_json(
+        f"{url}/connectors/file-secret/config",
+        {
+            "connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(lines),
+            "topic": "raw.it.secret", "key.converter": STRING_CONVERTER,
+            "value.converter": STRING_CONVERTER,
+            key: secret_files.reference(secrets, "file-secret", key),
+        },
+    )  # fmt: skip
+
+    def task_state() -> str | None:
+        try:
+            tasks = get_json(f"{url}/connectors/file-secret/status")["tasks"]
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+        return tasks[0]["state"] if tasks else None
+
+    eventually(lambda: task_state() == "RUNNING", 60, "file-secret task RUNNING")
+    shown = json.dumps(
+        [
+            get_json(f"{url}/connectors/file-secret/config"),
+            get_json(f"{url}/connectors/file-secret/tasks"),
+        ]
+    )
+    assert "file-secret-password" not in shown
+    assert "${dir:" in shown
+
+    assert plugin_configs.probe(url, password_table()) == {
+        name: sorted(keys) for name, keys in password_table().items()
+    }, "bulkheads/spec/password_keys.json is stale: python -m bulkheads.connect.plugin_configs"
 
 
 # -- lifecycle (last: it restarts the session's Kafka) ----------------------------------
