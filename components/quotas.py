@@ -31,7 +31,7 @@ class Quota(pulumi.ComponentResource):
         super().__init__(tokens.QUOTA, name, quota_props(plan, environment), opts)
         self.quota = pulumi_kafka.Quota(
             f"{name}-quota",
-            **quota_inputs(plan),  # type: ignore[arg-type]
+            **quota_inputs(plan),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({"entity_name": plan.entity_name})

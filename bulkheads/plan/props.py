@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from bulkheads.plan.types import AccessPlan, PrincipalPlan, QuotaPlan, WorkerPoolPlan
 
@@ -111,7 +111,15 @@ def quota_props(plan: QuotaPlan, environment: str) -> Props:
     }
 
 
-def quota_inputs(plan: QuotaPlan) -> dict[str, object]:
+class QuotaInputs(TypedDict):
+    """The ``pulumi_kafka.Quota`` arguments of a quota."""
+
+    entity_type: str
+    entity_name: str
+    config: dict[str, str]
+
+
+def quota_inputs(plan: QuotaPlan) -> QuotaInputs:
     """The ``pulumi_kafka.Quota`` arguments of a quota."""
     return {
         "entity_type": plan.entity_type,

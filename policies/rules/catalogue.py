@@ -126,11 +126,11 @@ class _Planner:
                 environment=self.env,
             )
             self.add(tokens.CLUSTER, name, props, ("clusters", name))
-        for cluster, plan in self.plan.clusters.items():
+        for cluster_name, plan in self.plan.clusters.items():
             for topic in plan.topics:
                 self.add(
                     tokens.TOPIC_CONTRACT,
-                    f"{cluster}::{topic.name}",
+                    f"{cluster_name}::{topic.name}",
                     topic.props(self.env),
                     self._topic_path(topic),
                 )
@@ -139,7 +139,7 @@ class _Planner:
                 path = self._principal_path(principal)
                 self.add(
                     tokens.PRINCIPAL,
-                    f"{cluster}::{principal.username}",
+                    f"{cluster_name}::{principal.username}",
                     principal_props(principal, self.env),
                     path,
                 )
@@ -147,21 +147,24 @@ class _Planner:
                 user = grant.principal.username
                 path = self._principal_path(grant.principal)
                 parent = self.add(
-                    tokens.ACCESS_GRANT, f"{cluster}::{user}", grant_props(grant, self.env), path
+                    tokens.ACCESS_GRANT,
+                    f"{cluster_name}::{user}",
+                    grant_props(grant, self.env),
+                    path,
                 )
                 for index, binding in enumerate(grant.bindings):
                     inputs = binding.acl_inputs(grant.principal.kafka_principal)
                     self.add(
                         tokens.KAFKA_ACL,
-                        f"{cluster}::{user}::{index}",
+                        f"{cluster_name}::{user}::{index}",
                         _camel(inputs),
                         path,
                         parent,
                     )
             for quota in plan.quotas:
                 known = by_user.get(quota.entity_name)
-                path = self._principal_path(known) if known else ("clusters", cluster)
-                key = f"{cluster}::{quota.entity_type}::{quota.entity_name}"
+                path = self._principal_path(known) if known else ("clusters", cluster_name)
+                key = f"{cluster_name}::{quota.entity_type}::{quota.entity_name}"
                 parent = self.add(tokens.QUOTA, key, quota_props(quota, self.env), path)
                 self.add(tokens.KAFKA_QUOTA, key, _camel(quota_inputs(quota)), path, parent)
         for pool in self.plan.pools:
