@@ -16,12 +16,22 @@ from bulkheads.spec.password_keys import password_table
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+DEBEZIUM = "io.debezium.connector.postgresql.PostgresConnector"
+MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
 
 
 def test_the_table_covers_every_class_the_local_workers_carry() -> None:
     from bulkheads.spec.plugins import BUILT_IN_CLASSES, LOCAL_CLASSES
 
     assert set(password_table()) == BUILT_IN_CLASSES | LOCAL_CLASSES
+
+
+def test_the_table_knows_keys_the_names_do_not_give_away() -> None:
+    """Read from a real worker: Debezium's ``database.sslpassword``, MirrorMaker's keystore."""
+    assert "database.sslpassword" in password_table()[DEBEZIUM]
+    assert "ssl.keystore.key" in password_table()[MIRROR_SOURCE]
+    assert not is_secret_key("database.sslpassword")
+    assert is_secret_key("database.sslpassword", DEBEZIUM)
 
 
 def test_a_password_typed_key_is_a_secret_only_for_its_class(
