@@ -39,6 +39,7 @@ import pulumi
 
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.tags import boundary_tags
+from bulkheads.connect import secret_files
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
 from bulkheads.connect.kube import is_dns_label, parse_quantity
 from bulkheads.ops.endpoints import kubernetes_rest_url, pool_namespace
@@ -193,7 +194,7 @@ class WorkerPool(pulumi.ComponentResource):
             f"{name}-worker",
             LocalWorkerArgs(
                 pool=args.worker.pool,
-                worker_config=self.worker_config,
+                worker_config={**self.worker_config, **secret_files.PROVIDER_DECLARATION},
                 bootstrap_servers=args.bootstrap_servers,
                 username=args.worker.principal,
                 password=args.password,

@@ -20,11 +20,18 @@ PROVIDER = "dir"
 PROVIDER_CLASS = "org.apache.kafka.common.config.provider.DirectoryConfigProvider"
 
 
+PROVIDER_DECLARATION = {
+    "config.providers": PROVIDER,
+    f"config.providers.{PROVIDER}.class": PROVIDER_CLASS,
+}
+"""The provider's declaration, also part of a local worker's inputs: a worker started before
+it existed is replaced (restarted with it) before its connectors send references."""
+
+
 def provider_properties(secrets_dir: Path) -> dict[str, str]:
     """The worker properties declaring the ``dir`` provider over ``secrets_dir`` only."""
     return {
-        "config.providers": PROVIDER,
-        f"config.providers.{PROVIDER}.class": PROVIDER_CLASS,
+        **PROVIDER_DECLARATION,
         f"config.providers.{PROVIDER}.param.allowed.paths": str(secrets_dir),
     }
 
