@@ -13,12 +13,13 @@ appended for prefixed patterns).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_kafka
 
 from bulkheads.cloud.tags import boundary_tags
+from bulkheads.plan.props import grant_props, principal_props
 from bulkheads.plan.types import AccessPlan, AclBinding, PrincipalPlan
 from components import tokens
 from components.aws_msk import msk_scram_user, msk_secret_name
@@ -55,18 +56,7 @@ class Principal(pulumi.ComponentResource):
         msk_store: MskScramStore | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "principal": plan.username,
-            "kind": plan.kind,
-            "cluster": plan.cluster,
-            "pool": plan.pool,
-            "pipeline": plan.pipeline,
-            "pipeline_kind": plan.pipeline_kind,
-            tokens.PROP_OWNER: plan.owner,
-            tokens.PROP_CLASS: plan.workload_class,
-            tokens.PROP_ENVIRONMENT: environment,
-        }
-        super().__init__(tokens.PRINCIPAL, name, props, opts)
+        super().__init__(tokens.PRINCIPAL, name, principal_props(plan, environment), opts)
         self.username = plan.username
         generated = GeneratedPassword(
             f"{name}-password", rotation=password_rotation, opts=pulumi.ResourceOptions(parent=self)
@@ -116,15 +106,7 @@ class AccessGrant(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         principal = plan.principal
-        props = {
-            "principal": principal.username,
-            "cluster": principal.cluster,
-            "bindings": [asdict(binding) for binding in plan.bindings],
-            tokens.PROP_OWNER: principal.owner,
-            tokens.PROP_CLASS: principal.workload_class,
-            tokens.PROP_ENVIRONMENT: environment,
-        }
-        super().__init__(tokens.ACCESS_GRANT, name, props, opts)
+        super().__init__(tokens.ACCESS_GRANT, name, grant_props(plan, environment), opts)
         self.acls = [
             pulumi_kafka.Acl(
                 f"{name}-{acl_resource_suffix(binding)}",

@@ -32,6 +32,7 @@ from bulkheads.cloud.tags import boundary_tags
 from bulkheads.plan.manifests.core import security_group_policy
 from bulkheads.plan.manifests.labels import kafka_pods
 from bulkheads.plan.manifests.strimzi import bootstrap_address, kafka_service_account
+from bulkheads.plan.props import cluster_props
 from components import tokens
 from components.access import MskScramStore
 from components.aws_msk import msk_cluster
@@ -79,16 +80,16 @@ class Cluster(pulumi.ComponentResource):
         super().__init__(
             tokens.CLUSTER,
             name,
-            {
-                "cluster": args.cluster,
-                "engine": args.engine,
-                "tenancy": args.tenancy,
-                "deploy": args.deploy,
-                "serves": list(args.serves),
-                "regulated": args.regulated,
-                "owner": args.owner,
-                "environment": args.environment,
-            },
+            cluster_props(
+                cluster=args.cluster,
+                engine=args.engine,
+                tenancy=args.tenancy,
+                deploy=args.deploy,
+                serves=args.serves,
+                regulated=args.regulated,
+                owner=args.owner,
+                environment=args.environment,
+            ),
             opts,
         )
         self.tags = boundary_tags(

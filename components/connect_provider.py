@@ -7,6 +7,9 @@ Inputs (all strings unless noted):
 - ``config`` (map): plain config, including ``connector.class`` and ``tasks.max``.
 - ``secret_config`` (map, a Pulumi secret): config values that must not be shown,
   e.g. the ``*.override.sasl.jaas.config`` login of the pipeline principal.
+- ``secrets_dir``: the pool worker's secrets directory (``bulkheads.connect.secret_files``).
+  Secret values are written there and Connect gets only ``${dir:...}`` references to them;
+  empty: they are sent as values.
 - ``state``: ``running`` | ``paused`` | ``stopped``.
 - ``scheduled`` (bool, default false): the state is applied at create only; afterwards the
   replay scheduler owns it, so ``diff`` ignores it, ``update`` never moves it and ``read``
@@ -38,7 +41,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-INPUT_KEYS = ("name", "rest_url", "config", "secret_config", "state", "scheduled")
+INPUT_KEYS = ("name", "rest_url", "config", "secret_config", "secrets_dir", "state", "scheduled")
 
 
 class ConnectorProvider(ResourceProvider):
@@ -96,15 +99,16 @@ class ConnectorProvider(ResourceProvider):
         from bulkheads.connect import rest
 
         url, name, state = props["rest_url"], props["name"], props["state"]
+        _write_secrets(props)
         try:
-            rest.create_connector(url, name, _full_config(props), state)
+            rest.create_connector(url, name, rest_config(props), state)
         except rest.ConnectRestError as error:
             if error.status != 409:
                 raise
             # The pool's worker group is this stack's alone, so a connector of this name in
             # it is an earlier incarnation of this one (kept in the pool's config topic
             # when the stack lost track of it): adopt it, updating it in place.
-            rest.put_config(url, name, _full_config(props))
+            rest.put_config(url, name, rest_config(props))
             rest.request_state(url, name, state)
         try:
             status = rest.wait_for_state(url, name, state)
@@ -119,9 +123,14 @@ class ConnectorProvider(ResourceProvider):
         from bulkheads.connect import rest
 
         url, name, state = news["rest_url"], news["name"], news["state"]
-        new_config = _full_config(news)
-        if new_config != _full_config(olds):
+        new_config = rest_config(news)
+        secrets_changed = _secrets(news) != _secrets(olds)
+        if secrets_changed:
+            _write_secrets(news)
+        if new_config != rest_config(olds):
             rest.put_config(url, name, new_config)
+        elif secrets_changed:  # the same references: the tasks read the new files on restart
+            rest.restart(url, name, only_failed=False)
         if news.get("scheduled"):
             status = rest.get_status(url, name) or {"connector": {"state": "UNKNOWN"}}
             return UpdateResult(_outputs({**news, "state": olds.get("state", state)}, status))
@@ -131,9 +140,11 @@ class ConnectorProvider(ResourceProvider):
         return UpdateResult(_outputs(news, status))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        from bulkheads.connect import rest
+        from bulkheads.connect import rest, secret_files
 
         rest.delete_connector(props["rest_url"], props["name"])
+        if props.get("secrets_dir"):
+            secret_files.remove(props["secrets_dir"], props["name"])
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         from bulkheads.connect import rest
@@ -151,11 +162,15 @@ class ConnectorProvider(ResourceProvider):
         if live is None or status is None:
             return ReadResult(None, {})
         live.pop("name", None)
-        secret_keys = set(props.get("secret_config") or {})
+        secrets = _secrets(props)
+        sent = _sent_secrets(props)
         observed = {
             **props,
-            "config": {k: v for k, v in live.items() if k not in secret_keys},
-            "secret_config": {k: v for k, v in live.items() if k in secret_keys},
+            "config": {k: v for k, v in live.items() if k not in secrets},
+            # a key still holding the reference sent holds the declared value
+            "secret_config": {
+                k: secrets[k] if v == sent[k] else v for k, v in live.items() if k in secrets
+            },
             "state": props.get("state")
             if props.get("scheduled")
             else _declared_state(rest.observed_state(status)),
@@ -163,8 +178,31 @@ class ConnectorProvider(ResourceProvider):
         return ReadResult(id_, _outputs(observed, status))
 
 
-def _full_config(props: dict[str, Any]) -> dict[str, str]:
-    return {**props["config"], **(props.get("secret_config") or {})}
+def _secrets(props: dict[str, Any]) -> dict[str, str]:
+    return dict(props.get("secret_config") or {})
+
+
+def _sent_secrets(props: dict[str, Any]) -> dict[str, str]:
+    """What Connect gets for the secret keys: references to their files, or the values."""
+    from bulkheads.connect import secret_files
+
+    secrets = _secrets(props)
+    if not props.get("secrets_dir"):
+        return secrets
+    return secret_files.references(props["secrets_dir"], props["name"], secrets)
+
+
+def _write_secrets(props: dict[str, Any]) -> None:
+    from bulkheads.connect import secret_files
+
+    if props.get("secrets_dir"):
+        secret_files.write(props["secrets_dir"], props["name"], _secrets(props))
+
+
+def rest_config(props: dict[str, Any]) -> dict[str, str]:
+    """The config a connector's inputs send to Connect: the plain config and, for each
+    secret key, its reference (or, without ``secrets_dir``, its value)."""
+    return {**props["config"], **_sent_secrets(props)}
 
 
 def _declared_state(observed: str) -> str:

@@ -41,6 +41,7 @@ from bulkheads.connect.config import (
 )
 from bulkheads.plan.manifests import core, strimzi
 from bulkheads.plan.manifests.labels import ownership_labels
+from bulkheads.plan.props import connector_props
 from bulkheads.plan.replay import listed_offsets_config_map, state_config_map
 from components import tokens
 from components.connect_provider import ConnectorProvider
@@ -108,21 +109,7 @@ class Connector(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ConnectorArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        props = {
-            tokens.PROP_ENVIRONMENT: args.environment,
-            "connector": args.connector,
-            "pipeline": args.pipeline,
-            "kind": args.kind,
-            tokens.PROP_POOL: args.pool,
-            tokens.PROP_CLUSTER: args.cluster,
-            tokens.PROP_CLASS: args.workload_class,
-            tokens.PROP_OWNER: args.owner,
-            "reads": list(args.reads),
-            "writes": list(args.writes),
-            "connector_class": args.connector_class,
-            "tasks_max": args.tasks_max,
-            "state": args.state,
-        }
+        props = connector_props(args, args.environment)
         super().__init__(tokens.CONNECTOR, name, props, opts)
         plain = connector_config(args.connector_class, args.tasks_max, args.config)
         secret: pulumi.Output[dict[str, str]] = pulumi.Output.secret(
@@ -140,6 +127,7 @@ class Connector(pulumi.ComponentResource):
                     "rest_url": args.target.rest_url,
                     "config": plain,
                     "secret_config": secret,
+                    "secrets_dir": args.target.secrets_dir,
                     "state": args.state,
                     "scheduled": args.scheduled,
                 },

@@ -10,7 +10,8 @@ platform's state dir; empty: its default, ``$BULKHEADS_STATE_DIR`` or
 
 ``create`` starts the worker through :class:`bulkheads.local.platform.LocalPlatform`
 (which reuses a worker already running with the same config) and returns
-``rest_url`` and ``pid``; ``delete`` stops it; ``read`` reports the worker gone when
+``rest_url``, ``pid`` and ``secrets_dir`` (where its connectors' secret files go, see
+:mod:`bulkheads.connect.secret_files`); ``delete`` stops it; ``read`` reports the worker gone when
 its process has died, so ``pulumi refresh`` shows the drift and the next ``up``
 starts it again. Any input change replaces the worker.
 """
@@ -113,14 +114,20 @@ def _pid(platform: Any, props: dict[str, Any]) -> int | None:
 
 
 def _outputs(props: dict[str, Any], rest_url: str, pid: int | None) -> dict[str, Any]:
-    return {**{key: props[key] for key in INPUT_KEYS}, "rest_url": rest_url, "pid": pid}
+    return {
+        **{key: props[key] for key in INPUT_KEYS},
+        "rest_url": rest_url,
+        "pid": pid,
+        "secrets_dir": str(_platform(props).secrets_dir(props["pool"])),
+    }
 
 
 class LocalWorker(Resource, module="bulkheads", name="LocalWorker"):
-    """A pool's Connect worker process; outputs ``rest_url`` and ``pid``."""
+    """A pool's Connect worker process; outputs ``rest_url``, ``pid`` and ``secrets_dir``."""
 
     rest_url: pulumi.Output[str]
     pid: pulumi.Output[int]
+    secrets_dir: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: LocalWorkerArgs, opts: pulumi.ResourceOptions | None = None
@@ -135,6 +142,7 @@ class LocalWorker(Resource, module="bulkheads", name="LocalWorker"):
             "state_dir": args.state_dir,
             "rest_url": None,
             "pid": None,
+            "secrets_dir": None,
         }
         super().__init__(
             LocalWorkerProvider(),

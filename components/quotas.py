@@ -11,17 +11,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_kafka
 
+from bulkheads.plan.props import quota_inputs, quota_props
 from bulkheads.plan.types import QuotaPlan
 from components import tokens
-
-
-def quota_config_strings(config: dict[str, int | float]) -> dict[str, str]:
-    """Quota values as the strings pulumi-kafka takes (``50.0`` -> ``"50"``)."""
-    return {key: _number(value) for key, value in sorted(config.items())}
-
-
-def _number(value: int | float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 class Quota(pulumi.ComponentResource):
@@ -36,21 +28,10 @@ class Quota(pulumi.ComponentResource):
         environment: str,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "entity_type": plan.entity_type,
-            "entity_name": plan.entity_name,
-            "cluster": plan.cluster,
-            "config": dict(plan.config),
-            tokens.PROP_OWNER: plan.owner,
-            tokens.PROP_CLASS: plan.workload_class,
-            tokens.PROP_ENVIRONMENT: environment,
-        }
-        super().__init__(tokens.QUOTA, name, props, opts)
+        super().__init__(tokens.QUOTA, name, quota_props(plan, environment), opts)
         self.quota = pulumi_kafka.Quota(
             f"{name}-quota",
-            entity_type=plan.entity_type,
-            entity_name=plan.entity_name,
-            config=quota_config_strings(plan.config),
+            **quota_inputs(plan),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({"entity_name": plan.entity_name})

@@ -39,6 +39,7 @@ import pulumi
 
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.tags import boundary_tags
+from bulkheads.connect import secret_files
 from bulkheads.connect.config import OVERRIDE_POLICY_DEFAULT, worker_isolation_config
 from bulkheads.connect.kube import is_dns_label, parse_quantity
 from bulkheads.ops.endpoints import kubernetes_rest_url, pool_namespace
@@ -55,6 +56,7 @@ from bulkheads.plan.manifests.strimzi import (
     broker_ca_secret,
     connect_service_account,
 )
+from bulkheads.plan.props import pool_props
 from bulkheads.plan.types import WorkerPoolPlan
 from components import tokens
 from components.manifests import register
@@ -150,6 +152,7 @@ class ConnectTarget:
     namespace: str
     workers: tuple[pulumi.Resource, ...]
     login: KafkaLogin | None = None
+    secrets_dir: pulumi.Input[str] = ""
 
     @property
     def service_account(self) -> str:
@@ -167,20 +170,10 @@ class WorkerPool(pulumi.ComponentResource):
         self, name: str, args: WorkerPoolArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         worker = args.worker
-        props = {
-            tokens.PROP_ENVIRONMENT: args.environment,
-            tokens.PROP_POOL: worker.pool,
-            tokens.PROP_CLUSTER: worker.cluster,
-            tokens.PROP_CLASS: worker.workload_class,
-            tokens.PROP_OWNER: worker.owner,
-            "runtime": args.runtime_kind,
-            "group_id": worker.group_id,
-            "config_topic": worker.config_topic,
-            "offset_topic": worker.offset_topic,
-            "status_topic": worker.status_topic,
-            "override_policy": args.override_policy,
-            "replicas": args.runtime.replicas if isinstance(args.runtime, KubernetesRuntime) else 1,
-        }
+        replicas = args.runtime.replicas if isinstance(args.runtime, KubernetesRuntime) else 1
+        props = pool_props(
+            worker, args.environment, args.runtime_kind, replicas, args.override_policy
+        )
         super().__init__(tokens.WORKER_POOL, name, props, opts)
         self.worker_config = worker_isolation_config(
             worker.group_id,
@@ -204,7 +197,7 @@ class WorkerPool(pulumi.ComponentResource):
             f"{name}-worker",
             LocalWorkerArgs(
                 pool=args.worker.pool,
-                worker_config=self.worker_config,
+                worker_config={**self.worker_config, **secret_files.PROVIDER_DECLARATION},
                 bootstrap_servers=args.bootstrap_servers,
                 username=args.worker.principal,
                 password=args.password,
@@ -219,6 +212,7 @@ class WorkerPool(pulumi.ComponentResource):
             connect_name=args.worker.pool,
             namespace="",
             workers=(self.worker,),
+            secrets_dir=self.worker.secrets_dir,
         )
 
     def _kubernetes(

@@ -12,7 +12,7 @@ from typing import Any
 
 REPLACE_KEYS = ("name", "rest_url")
 MAP_KEYS = ("config", "secret_config")
-SCALAR_KEYS = ("name", "rest_url", "state")
+SCALAR_KEYS = ("name", "rest_url", "secrets_dir", "state")
 
 
 def changed_keys(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:

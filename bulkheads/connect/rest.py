@@ -239,9 +239,11 @@ def delete_connector(base_url: str, name: str, timeout: float = DEFAULT_TIMEOUT)
         time.sleep(_POLL_INTERVAL)
 
 
-def restart(base_url: str, name: str, task: int | None = None) -> None:
-    """Restart task ``task`` of ``name``, or the connector and its failed tasks (``None``)."""
+def restart(base_url: str, name: str, task: int | None = None, only_failed: bool = True) -> None:
+    """Restart task ``task`` of ``name``, or the connector and its failed tasks (``None``;
+    every task with ``only_failed`` False)."""
     if task is None:
-        call(base_url, "POST", _path(name, "restart") + "?includeTasks=true&onlyFailed=true")
+        query = "?includeTasks=true" + ("&onlyFailed=true" if only_failed else "")
+        call(base_url, "POST", _path(name, "restart") + query)
     else:
         call(base_url, "POST", _path(name, "tasks", str(task), "restart"))

@@ -124,6 +124,10 @@ class LocalPlatform:
     def worker_dir(self, pool: str) -> Path:
         return self.state_dir / "workers" / pool
 
+    def secrets_dir(self, pool: str) -> Path:
+        """Where the pool's connectors' secret files go (the worker may read only these)."""
+        return self.worker_dir(pool) / "secrets"
+
     def start_worker(self, spec: WorkerSpec, timeout: float = 180.0) -> str:
         """Start (or reuse, if its config is unchanged) the pool's worker; return its REST URL.
 
@@ -132,8 +136,11 @@ class LocalPlatform:
         libs = self.ensure_jars()
         worker_dir = self.worker_dir(spec.pool)
         worker_dir.mkdir(parents=True, exist_ok=True)
+        secrets = self.secrets_dir(spec.pool)
+        secrets.mkdir(mode=0o700, exist_ok=True)
         config = worker_dir / "worker.properties"
-        wanted = worker.worker_properties(spec, kafka_home(self.cache_dir) / "plugins")
+        plugins = kafka_home(self.cache_dir) / "plugins"
+        wanted = worker.worker_properties(spec, plugins, secrets)
         running = processes.tracked_pid(worker_dir) is not None
         if running and (not config.is_file() or config.read_text() != wanted):
             self._progress(f"restarting worker {spec.pool!r}: its configuration changed")

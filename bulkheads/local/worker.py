@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulkheads.connect.secret_files import provider_properties
 from bulkheads.local.broker import LOG4J2_CONFIG
 from bulkheads.local.connection import SASL_MECHANISM, SECURITY_PROTOCOL, jaas_config
 from bulkheads.local.errors import LocalPlatformError
@@ -62,8 +63,9 @@ class WorkerSpec:
         return f"http://127.0.0.1:{self.rest_port}"
 
 
-def worker_properties(spec: WorkerSpec, plugin_path: Path) -> str:
-    """The worker configuration; replication factors of 1 and fast rebalances (local)."""
+def worker_properties(spec: WorkerSpec, plugin_path: Path, secrets_dir: Path) -> str:
+    """The worker configuration; replication factors of 1 and fast rebalances (local);
+    connector secrets come from files in ``secrets_dir`` (``secret_files``)."""
     login = {
         "security.protocol": SECURITY_PROTOCOL,
         "sasl.mechanism": SASL_MECHANISM,
@@ -93,6 +95,7 @@ def worker_properties(spec: WorkerSpec, plugin_path: Path) -> str:
         **login,
         **{f"{client}.{key}": value for client in ("producer", "consumer", "admin")
            for key, value in login.items()},
+        **provider_properties(secrets_dir),
         **spec.extra_properties,
     }  # fmt: skip
     return render_properties(settings)

@@ -1,8 +1,9 @@
 """CLI verbs of the spec layer: ``bulkheads validate [STACK...]`` and ``bulkheads show [STACK]``.
 
-``validate`` checks each stack's spec and doctrine, then the pack's planned rules over its
-plan with the stack's pack config (``policies.rules.catalogue``): a mandatory finding fails
-the stack under the rule id the pack would report, an advisory one is printed.
+``validate`` checks each stack's spec and doctrine and the pack's planned rules over its
+plan with the stack's pack config (``policies.rules.catalogue``), all at once: a mandatory
+finding fails the stack under the rule id the pack would report, at the spec path of the
+entry behind it; an advisory one is printed.
 A stack is a name (``prod``) or a stack file; the default is ``local``. Exit status: 0 when
 every stack is valid, 1 when any is not (problems go to stderr one per line, or into the
 JSON document with ``--format json``), 2 when a named stack does not exist.
@@ -106,11 +107,13 @@ def run_validate(args: argparse.Namespace) -> int:
 def _problems(
     stack: str, file: str, result: dict[str, Any], args: argparse.Namespace
 ) -> list[Problem]:
-    """The stack's problems: its spec's, then the planned pack rules' mandatory findings
-    (advisory ones go into ``result["advisories"]``). A crash is a problem too, so it
-    never hides the stacks after this one."""
+    """The stack's problems: its spec's and doctrine's, and the planned pack rules'
+    mandatory findings over its plan, all at once (advisory findings go into
+    ``result["advisories"]``). A crash is a problem too, so it never hides the stacks
+    after this one."""
+    advisories: list[catalogue.PlannedFinding] = []
     try:
-        spec = load_platform(file)
+        spec = load_platform(file, rules=catalogue.validate_rules(stack, advisories))
     except SpecError as error:
         return error.problems
     except Exception as error:
@@ -128,18 +131,12 @@ def _problems(
         pools=len(spec.pools),
         pipelines=len(spec.pipelines),
     )
-    found = catalogue.findings(spec, catalogue.pack_config(stack))
     result["advisories"] = [
-        f"{f.rule_id} (advisory): {f.message}" for f in found if not f.mandatory
+        f"{f.rule_id} (advisory): {format_path(f.path) or 'stack'}: {f.message}" for f in advisories
     ]
     if result["advisories"] and not wants_json(args):
         print("\n".join(f"{file}: {a}" for a in result["advisories"]), file=sys.stderr)
-    return [
-        Problem((), f"{f.rule_id} (mandatory): {f.message}",
-                f"see policies/RULES.md#{f.rule_id}", file=file)
-        for f in found
-        if f.mandatory
-    ]  # fmt: skip
+    return []
 
 
 def _validate_text(document: dict[str, Any]) -> str:

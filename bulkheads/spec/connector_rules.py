@@ -1,9 +1,10 @@
 """Connector config rules: no secret in plain config, no record routed to an undeclared topic.
 
 - Secret-bearing keys (a ``password``, ``passwd``, ``secret``, ``token``, ``credential(s)``,
-  ``jaas`` or ``passphrase`` segment, or a name ending in an API/access/private/secret key)
-  hold secret values: in ``config`` they would be stored and rendered in plain text, so
-  they belong in ``secrets`` (a reference to a secret set with ``pulumi config set --secret``).
+  ``jaas`` or ``passphrase`` segment, a name ending in an API/access/private/secret key, or
+  a key the connector's plugin types ``PASSWORD``, see ``password_keys``) hold secret
+  values: in ``config`` they would be stored and rendered in plain text, so they belong in
+  ``secrets`` (a reference to a secret set with ``pulumi config set --secret``).
 - A source or replay writes every record to a topic it declares: the topics its config
   routes records to — a ``RegexRouter`` transform's replacement (applied to the topic names
   Debezium derives from ``topic.prefix`` and ``table.include.list`` when both are set, else
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 
 from bulkheads.spec.errors import Path, Problem
 from bulkheads.spec.model import PlatformSpec, ReplayPipeline, SourcePipeline
+from bulkheads.spec.password_keys import password_keys
 
 SECRET_SEGMENTS = frozenset(
     {"password", "passwd", "secret", "token", "credential", "credentials", "jaas", "passphrase"}
@@ -29,11 +31,13 @@ REGEX_ROUTER = "org.apache.kafka.connect.transforms.RegexRouter"
 SCHEMA_HISTORY_TOPIC = "schema.history.internal.kafka.topic"
 
 
-def is_secret_key(key: str) -> bool:
-    """Whether a connector config key holds a secret value (see module docstring)."""
+def is_secret_key(key: str, connector_class: str = "") -> bool:
+    """Whether a config key of ``connector_class`` holds a secret value (see module
+    docstring)."""
     lowered = key.lower()
     segments = set(re.split(r"[._\-]", lowered))
-    return bool(segments & SECRET_SEGMENTS) or lowered.endswith(SECRET_ENDINGS)
+    by_name = bool(segments & SECRET_SEGMENTS) or lowered.endswith(SECRET_ENDINGS)
+    return by_name or key in password_keys(connector_class)
 
 
 def connector_problems(spec: PlatformSpec) -> list[Problem]:
@@ -42,7 +46,7 @@ def connector_problems(spec: PlatformSpec) -> list[Problem]:
     for name, pipeline in spec.pipelines.items():
         path: Path = ("pipelines", name, "connector", "config")
         for key in pipeline.connector.config:
-            if is_secret_key(key):
+            if is_secret_key(key, pipeline.connector.connector_class):
                 problems.append(
                     Problem(
                         (*path, key),

@@ -6,12 +6,10 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   ``<contract>.<domain>.<dataset>`` rule;
 - references resolve: owners, ``pool.cluster``, ``pipeline.pool``, ``mirror.source_cluster``;
 - classes: a pipeline's ``class`` equals its pool's; a pool's cluster serves its class;
-  a ``replay`` pipeline never runs on a ``live`` pool;
 - kinds: a source writes and reads nothing; a sink and a replay read; a replay writes;
-  a mirror reads and writes nothing itself; only sources write ``raw.`` topics (sinks
-  never do);
-- topics: one writer pipeline per topic; a topic lives on the cluster of its writer's
-  pool; a pipeline reads only topics present on its pool's cluster; data crosses
+  a mirror reads and writes nothing itself;
+- topics: one writer pipeline per topic, platform-wide; a topic lives on the cluster of
+  its writer's pool; a pipeline reads only topics some pipeline writes; data crosses
   clusters only through a ``mirror`` pipeline, which copies topics from its
   ``source_cluster`` (≠ its pool's cluster) onto its pool's cluster **under the same
   name**; a topic is copied into a cluster at most once and never into its origin;
@@ -24,8 +22,7 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   ``retention`` and a pipeline's ``quota`` stay within their class, its ``alerts``
   within sense (``alert_bounds``);
 - clusters: ``automq`` needs ``storage`` and a ``strimzi`` deploy; ``kafka`` has no
-  ``storage``; a ``dedicated`` cluster serves one class; a ``regulated`` one is dedicated
-  and runs only its owner's pools;
+  ``storage``; a ``dedicated`` cluster serves one class;
 - clients: a cluster's clients have resolving owners, a class the cluster serves, a
   quota within it and client ids unique on the cluster;
 - networks: a client has a ``cidr`` on aws and none on a local network; what declared
@@ -37,6 +34,11 @@ Every rule adds Problems; nothing stops at the first one. The rules:
   and ``local`` runtimes, any other network with none of them; local ports are unique.
 
 - replays and mirrored copies: ``replay_doctrine``.
+
+Rules the pack also enforces are written once, in ``policies/rules`` and run over the plan
+by ``bulkheads validate`` (``policies.rules.catalogue``), not here: replays off live pools,
+no ``raw.`` writes by sinks and replays, regulated clusters dedicated to their owner,
+reads only on the pool's cluster (a mirror's reads on its source cluster stay here).
 
 ``unchecked`` names entries that failed shape validation (by section) and the topics they
 write (under ``topics``): references to them are not reported again.
@@ -64,7 +66,7 @@ from bulkheads.spec.model import (
     StrimziDeploy,
     WorkloadClassName,
 )
-from bulkheads.spec.naming import name_problem, suggest_name, topic_contract, topic_problem
+from bulkheads.spec.naming import name_problem, suggest_name, topic_problem
 from bulkheads.spec.plugins import plugin_problems
 from bulkheads.spec.regulated import regulated_problems
 from bulkheads.spec.replay_doctrine import check_replays
@@ -152,13 +154,6 @@ class _Checker:
             if len(set(cluster.serves)) != len(cluster.serves):
                 self.add(
                     (*path, "serves"), "lists a class twice", "list each class once", cluster.serves
-                )
-            if cluster.regulated and cluster.tenancy != "dedicated":
-                self.add(
-                    (*path, "tenancy"),
-                    "a cluster holding regulated data is dedicated",
-                    "set tenancy: dedicated, or move the regulated data to a dedicated cluster",
-                    cluster.tenancy,
                 )
             if cluster.tenancy == "dedicated" and len(set(cluster.serves)) > 1:
                 self.add(
@@ -309,15 +304,6 @@ class _Checker:
             if not self._resolves("clusters", pool.cluster, (*path, "cluster"), self.spec.clusters):
                 continue
             serves = self.spec.clusters[pool.cluster].serves
-            cluster = self.spec.clusters[pool.cluster]
-            if cluster.regulated and pool.owner != cluster.owner:
-                self.add(
-                    (*path, "owner"),
-                    f"cluster {pool.cluster!r} holds regulated data: only pools of its owner "
-                    f"{cluster.owner!r} run on it",
-                    "put the pool on another cluster, or give it the cluster's owner",
-                    pool.owner,
-                )
             if pool.workload_class not in serves:
                 self.add(
                     (*path, "class"),
@@ -345,16 +331,6 @@ class _Checker:
                     "remove class (it comes from the pool), "
                     f"or use a {pipeline.workload_class} pool",
                     pipeline.workload_class,
-                )
-            if pipeline.kind == "replay" and pool.workload_class == "live":
-                replay_pools = [
-                    n for n, p in self.spec.pools.items() if p.workload_class == "replay"
-                ]
-                self.add(
-                    (*path, "pool"),
-                    "a replay never runs on a live pool",
-                    f"run it on a replay pool ({one_of(replay_pools)})",
-                    pipeline.pool,
                 )
             if isinstance(pipeline, MirrorPipeline):
                 self._mirror_source(name, pipeline, pool.cluster)
@@ -403,15 +379,6 @@ class _Checker:
                 "remove writes",
                 [w.topic for w in pipeline.writes],
             )
-        if kind in ("sink", "replay"):
-            for index, write in enumerate(pipeline.writes):
-                if topic_contract(write.topic) == "raw":
-                    self.add(
-                        (*path, "writes", index, "topic"),
-                        f"a {kind} never writes raw. topics (raw is what sources capture)",
-                        "write a derived. or delivery. topic",
-                        write.topic,
-                    )
 
     def _topic_names(self, name: str) -> None:
         pipeline = self.spec.pipelines[name]
@@ -600,6 +567,8 @@ class _Checker:
     ) -> None:
         path: Path = ("pipelines", name, "reads", index)
         elsewhere = sorted(c for c, topics in present.items() if topic in topics)
+        if elsewhere and self.spec.pipelines[name].kind != "mirror":
+            return  # bulkheads-runtime-pipeline-on-pool-cluster, over the plan
         if elsewhere:
             self.add(
                 path,

@@ -5,14 +5,16 @@ and keeps YAML line numbers for messages; ``platform_from_mapping(data, source=.
 the value itself (the Pulumi program reads it through ``pulumi.Config``). Both raise
 ``SpecError`` listing every problem: shape errors (types, unknown or missing keys) and
 doctrine errors (``doctrine.check_doctrine``). When an entry has shape errors, the
-doctrine is still checked for the remaining entries.
+doctrine is still checked for the remaining entries. ``rules`` (default none) adds the
+problems of further checks over a shape-valid spec, e.g. the rule catalogue's over its plan
+(``bulkheads validate``); they are reported with the doctrine's, placed the same way.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
@@ -29,6 +31,7 @@ from bulkheads.spec.shape_errors import problems_from_validation
 
 CONFIG_KEY = "bulkheads:platform"
 ENTRY_SECTIONS = ("owners", "clusters", "pools", "pipelines")
+Rules = Callable[[PlatformSpec], list[Problem]]
 
 
 @dataclass(frozen=True)
@@ -49,22 +52,25 @@ class StackFile:
         return _line_of(("<file>", "config", key, *path), self.lines)
 
 
-def load_platform(path: str | FilePath) -> PlatformSpec:
+def load_platform(path: str | FilePath, rules: Rules | None = None) -> PlatformSpec:
     """Read and validate the spec in a stack file; raise SpecError with every problem."""
-    return load_stack_file(path).spec
+    return load_stack_file(path, rules).spec
 
 
-def load_stack_file(path: str | FilePath) -> StackFile:
+def load_stack_file(path: str | FilePath, rules: Rules | None = None) -> StackFile:
     """Read a stack file and validate its spec; raise SpecError with every problem."""
     source = str(path)
     document, lines = _parse(_read(path, source), source)
     data = _platform_value(document, lines, source)
-    spec = platform_from_mapping(data, source=source, lines=lines)
+    spec = platform_from_mapping(data, source=source, lines=lines, rules=rules)
     return StackFile(source, spec, document["config"], lines)
 
 
 def platform_from_mapping(
-    data: Any, source: str = "<config>", lines: Mapping[Path, int] | None = None
+    data: Any,
+    source: str = "<config>",
+    lines: Mapping[Path, int] | None = None,
+    rules: Rules | None = None,
 ) -> PlatformSpec:
     """Validate the value of ``bulkheads:platform``; raise SpecError with every problem.
 
@@ -75,17 +81,46 @@ def platform_from_mapping(
         spec = PlatformSpec.model_validate(data)
     except ValidationError as error:
         problems = problems_from_validation(error, data, PlatformSpec)
-        problems += _doctrine_of_valid_entries(data, problems)
+        problems += _doctrine_of_valid_entries(data, problems, rules)
         raise SpecError(_located(problems, source, lines)) from None
     problems = check_doctrine(spec)
     problems += protected_key_problems(spec)
+    if rules is not None:
+        problems += _checked(rules, spec, sound=not problems)
     if problems:
         raise SpecError(_located(problems, source, lines))
     return spec
 
 
-def _doctrine_of_valid_entries(data: Any, shape_problems: list[Problem]) -> list[Problem]:
-    """Doctrine problems among the entries that passed shape validation."""
+def _checked(rules: Rules, spec: PlatformSpec, sound: bool) -> list[Problem]:
+    """The problems of ``rules`` over ``spec``. A spec with doctrine problems (``sound``
+    False) is checked without its entries whose references do not resolve, and may still
+    have no plan to check; its problems are reported, so that failure is not."""
+    if sound:
+        return rules(spec)
+    try:
+        return rules(_resolving(spec))
+    except Exception:
+        return []
+
+
+def _resolving(spec: PlatformSpec) -> PlatformSpec:
+    """``spec`` without pools on unknown clusters and pipelines on unknown pools (or
+    mirroring from unknown clusters)."""
+    pools = {n: p for n, p in spec.pools.items() if p.cluster in spec.clusters}
+    pipelines = {
+        name: pipeline
+        for name, pipeline in spec.pipelines.items()
+        if pipeline.pool in pools
+        and getattr(pipeline, "source_cluster", pools[pipeline.pool].cluster) in spec.clusters
+    }
+    return spec.model_copy(update={"pools": pools, "pipelines": pipelines})
+
+
+def _doctrine_of_valid_entries(
+    data: Any, shape_problems: list[Problem], rules: Rules | None
+) -> list[Problem]:
+    """Doctrine (and ``rules``) problems among the entries that passed shape validation."""
     if not isinstance(data, dict):
         return []
     broken: dict[str, set[str]] = {section: set() for section in ENTRY_SECTIONS}
@@ -104,7 +139,8 @@ def _doctrine_of_valid_entries(data: Any, shape_problems: list[Problem]) -> list
     except ValidationError:
         return []
     broken["topics"] = _topics_written_by(data.get("pipelines"), broken["pipelines"])
-    return check_doctrine(spec, unchecked=broken)
+    problems = check_doctrine(spec, unchecked=broken)
+    return problems + (_checked(rules, spec, sound=False) if rules else [])
 
 
 def _topics_written_by(pipelines: Any, names: set[str]) -> set[str]:

@@ -78,32 +78,52 @@ def _grants_raw_write(acl: dict[str, Any]) -> bool:
     return name.startswith(RAW_PREFIX)
 
 
+NO_RAW_WRITERS = {
+    "sink": (
+        "a sink delivers out of Kafka: write a derived. or delivery. topic from a processor "
+        "instead",
+        "a sink reads its topics and writes only its dead-letter topic",
+    ),
+    "replay": (
+        "a replay rebuilds from raw data, it never rewrites it: write a derived. or "
+        "delivery. topic instead",
+        "a replay writes only derived. or delivery. topics",
+    ),
+}
+
+
 def check_sink_no_raw_write(stack: Stack, config: Config) -> Iterator[Finding]:
-    """Sink pipelines and their principals never write a ``raw.`` topic."""
-    sinks = [c for c in stack.of_type(tokens.CONNECTOR) if c.get("kind") == "sink"]
-    sink_pipelines = {c.get("pipeline") for c in sinks}
-    for connector in sinks:
+    """Sink and replay pipelines and their principals never write a ``raw.`` topic."""
+    kinds = {
+        c.get("pipeline"): c.get("kind")
+        for c in stack.of_type(tokens.CONNECTOR)
+        if c.get("kind") in NO_RAW_WRITERS
+    }
+    for connector in stack.of_type(tokens.CONNECTOR):
+        kind = connector.get("kind")
+        if kind not in NO_RAW_WRITERS:
+            continue
         for topic in connector.get("writes", []):
             if isinstance(topic, str) and topic.startswith(RAW_PREFIX):
                 yield Finding(
-                    f"sink pipeline '{connector.get('pipeline')}' writes raw topic '{topic}'; "
-                    "a sink delivers out of Kafka: write a derived. or delivery. topic from a "
-                    "processor instead",
+                    f"{kind} pipeline '{connector.get('pipeline')}' writes raw topic "
+                    f"'{topic}'; {NO_RAW_WRITERS[kind][0]}",
                     connector.urn,
                 )
-    principals = {connector_principal(p) for p in sink_pipelines if isinstance(p, str)}
+    principals = {connector_principal(p): k for p, k in kinds.items() if isinstance(p, str)}
     principals |= {
-        p.get("principal")
+        p.get("principal"): kinds[p.get("pipeline")]
         for p in stack.of_type(tokens.PRINCIPAL)
-        if p.get("pipeline") in sink_pipelines
+        if p.get("pipeline") in kinds
     }
     for resource in stack.of_type(tokens.KAFKA_ACL):
         acl = _acl(resource)
-        if kafka_user(acl["principal"]) in principals and _grants_raw_write(acl):
+        kind = principals.get(kafka_user(acl["principal"]))
+        if kind and _grants_raw_write(acl):
             yield Finding(
-                f"sink principal '{acl['principal']}' is granted {resource.get('aclOperation')} "
-                f"on topic '{acl['name']}' ({acl['pattern']}); remove the grant: a sink reads its "
-                "topics and writes only its dead-letter topic",
+                f"{kind} principal '{acl['principal']}' is granted "
+                f"{resource.get('aclOperation')} on topic '{acl['name']}' ({acl['pattern']}); "
+                f"remove the grant: {NO_RAW_WRITERS[kind][1]}",
                 resource.urn,
             )
 
@@ -140,18 +160,19 @@ RULES = (
     ),
     Rule(
         id="bulkheads-access-sink-no-raw-write",
-        title="Sink pipelines hold no WRITE on raw. topics",
+        title="Sink and replay pipelines hold no WRITE on raw. topics",
         category=Category.ISOLATION,
         severity=Severity.HIGH,
         enforcement=EnforcementLevel.MANDATORY,
         applies_to=(tokens.CONNECTOR, tokens.PRINCIPAL, tokens.KAFKA_ACL),
         rationale=(
             "`raw.` topics hold what source systems emitted, written by exactly one source "
-            "pipeline. A sink that can write them can corrupt the record every other consumer "
-            "and every replay rebuilds from."
+            "pipeline. A sink or a replay that can write them can corrupt the record every "
+            "other consumer and every replay rebuilds from."
         ),
         how_to_fix=(
-            "Remove the `raw.` topic from the sink's `writes` and its WRITE grant. A sink "
+            "Remove the `raw.` topic from the sink's or replay's `writes` and its WRITE grant. "
+            "A replay writes `derived.` or `delivery.` topics. A sink "
             "reads topics and writes only its dead-letter topic (`dlq.<pipeline>`); derived "
             "data goes to a `derived.` or `delivery.` topic written by a processor."
         ),

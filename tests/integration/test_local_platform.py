@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 
+from bulkheads.connect import plugin_configs, secret_files
 from bulkheads.local import KafkaConnection, LocalPlatform, LocalPlatformError, WorkerSpec
 from bulkheads.local.connection import jaas_config
 from bulkheads.local.scram import LoginRejected, scram_login
+from bulkheads.spec.password_keys import password_table
 
 pytestmark = pytest.mark.integration
 
@@ -176,6 +178,26 @@ def test_restarting_on_other_ports_names_the_fix(local_platform: LocalPlatform) 
 # -- Connect ----------------------------------------------------------------------------
 
 
+def provision_pool(
+    pool: str, kafka_connection: KafkaConnection, kafka_admin: Any, port: int
+) -> WorkerSpec:
+    """Pool ``pool``: its principal, ACLs and internal topics, as Pulumi creates them first."""
+    internal = [f"connect.{pool}.configs", f"connect.{pool}.offsets", f"connect.{pool}.status"]
+    create_topics(kafka_admin, internal, {"cleanup.policy": "compact"})
+    # The worker's least privilege (see bulkheads/local/README.md): nothing on data topics.
+    user = f"connect-{pool}"
+    create_user(kafka_admin, user, f"{user}-secret")
+    allow(kafka_admin, user, ResourceType.GROUP, user, [AclOperation.READ])
+    for topic in internal:
+        operations = [AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS]
+        allow(kafka_admin, user, ResourceType.TOPIC, topic, operations)
+    return WorkerSpec(
+        pool=pool, rest_port=port, group_id=user,
+        config_topic=internal[0], offset_topic=internal[1], status_topic=internal[2],
+        username=user, password=f"{user}-secret", bootstrap=kafka_connection.bootstrap,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def worker_spec(
     local_platform: LocalPlatform,
@@ -183,24 +205,21 @@ def worker_spec(
     kafka_admin: Any,
     free_port: Callable[[], int],
 ) -> Iterator[WorkerSpec]:
-    """Pool ``it``: its principal, ACLs and internal topics, as Pulumi creates them first.
-
-    The worker is stopped at teardown even when the test fails.
-    """
-    internal = ["connect.it.configs", "connect.it.offsets", "connect.it.status"]
-    create_topics(kafka_admin, internal, {"cleanup.policy": "compact"})
-    # The worker's least privilege (see bulkheads/local/README.md): nothing on data topics.
-    create_user(kafka_admin, "connect-it", "connect-it-secret")
-    allow(kafka_admin, "connect-it", ResourceType.GROUP, "connect-it", [AclOperation.READ])
-    for topic in internal:
-        operations = [AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS]
-        allow(kafka_admin, "connect-it", ResourceType.TOPIC, topic, operations)
-    yield WorkerSpec(
-        pool="it", rest_port=free_port(), group_id="connect-it",
-        config_topic=internal[0], offset_topic=internal[1], status_topic=internal[2],
-        username="connect-it", password="connect-it-secret", bootstrap=kafka_connection.bootstrap,
-    )  # fmt: skip
+    """Pool ``it``; the worker is stopped at teardown even when the test fails."""
+    yield provision_pool("it", kafka_connection, kafka_admin, free_port())
     local_platform.stop_worker("it")
+
+
+@pytest.fixture
+def secret_worker_spec(
+    local_platform: LocalPlatform,
+    kafka_connection: KafkaConnection,
+    kafka_admin: Any,
+    free_port: Callable[[], int],
+) -> Iterator[WorkerSpec]:
+    """Pool ``it-secret``, stopped at teardown."""
+    yield provision_pool("it-secret", kafka_connection, kafka_admin, free_port())
+    local_platform.stop_worker("it-secret")
 
 
 def test_worker_runs_as_its_own_principal_and_connectors_as_theirs(
@@ -277,6 +296,61 @@ def test_worker_runs_as_its_own_principal_and_connectors_as_theirs(
 
     assert local_platform.stop_worker("it") == pid
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_a_connector_logs_in_through_a_secret_file_that_connect_never_shows(
+    local_platform: LocalPlatform,
+    kafka_connection: KafkaConnection,
+    kafka_admin: Any,
+    secret_worker_spec: WorkerSpec,
+    tmp_path: Path,
+) -> None:
+    """The worker's DirectoryConfigProvider resolves ``${dir:...}`` in a connector's
+    config: its login comes from a private file, and the REST API shows the reference."""
+    create_topics(kafka_admin, ["raw.it.secret"])
+    create_user(kafka_admin, "file-secret", "file-secret-password")
+    writer = [AclOperation.WRITE, AclOperation.DESCRIBE]
+    allow(kafka_admin, "file-secret", ResourceType.TOPIC, "raw.it.secret", writer)
+    url = local_platform.start_worker(secret_worker_spec)
+    lines = tmp_path / "lines.txt"
+    lines.write_text("one\n")
+    key = "producer.override.sasl.jaas.config"
+    secrets = str(local_platform.secrets_dir("it-secret"))
+    secret_files.write(
+        secrets, "file-secret", {key: jaas_config("file-secret", "file-secret-password")}
+    )
+    put_json(
+        f"{url}/connectors/file-secret/config",
+        {
+            "connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(lines),
+            "topic": "raw.it.secret", "key.converter": STRING_CONVERTER,
+            "value.converter": STRING_CONVERTER,
+            key: secret_files.reference(secrets, "file-secret", key),
+        },
+    )  # fmt: skip
+
+    def task_state() -> str | None:
+        try:
+            tasks = get_json(f"{url}/connectors/file-secret/status")["tasks"]
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+        return tasks[0]["state"] if tasks else None
+
+    eventually(lambda: task_state() == "RUNNING", 60, "file-secret task RUNNING")
+    shown = json.dumps(
+        [
+            get_json(f"{url}/connectors/file-secret/config"),
+            get_json(f"{url}/connectors/file-secret/tasks"),
+        ]
+    )
+    assert "file-secret-password" not in shown
+    assert "${dir:" in shown
+
+    assert plugin_configs.probe(url, password_table()) == {
+        name: sorted(keys) for name, keys in password_table().items()
+    }, "bulkheads/spec/password_keys.json is stale: python -m bulkheads.connect.plugin_configs"
 
 
 # -- lifecycle (last: it restarts the session's Kafka) ----------------------------------

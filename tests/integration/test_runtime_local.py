@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bulkheads.connect import rest
+from bulkheads.connect import rest, secret_files
 from bulkheads.connect.config import (
     connector_config,
     principal_overrides,
@@ -169,6 +169,7 @@ def source_inputs(
             {"file": str(path), "topic": topic, "value.converter": STRING_CONVERTER, **config},
         ),
         "secret_config": principal_overrides(username, password),
+        "secrets_dir": worker["secrets_dir"],
         "state": "running",
     }
 
@@ -249,11 +250,14 @@ def test_connector_lifecycle_create_update_in_place_pause_resume_delete(
     assert (diff.changes, diff.replaces) == (True, [])
     updated = provider.update(created.id, created.outs, edited)
     assert updated.outs is not None and updated.outs["connector_state"] == "RUNNING"
-    assert rest.get_config(url, name) == {
+    # The login reaches the worker as files: Connect holds only references to them.
+    live = rest.get_config(url, name)
+    assert live == {
         "name": name,
         **edited["config"],
-        **edited["secret_config"],
+        **secret_files.references(worker["secrets_dir"], name, edited["secret_config"]),
     }
+    assert not any(value in str(live) for value in edited["secret_config"].values())
     assert committed_position(url, name) >= position, "offsets were reset by the update"
     append_lines(path, ["a4"])
     assert topic_values(platform, topic, 4) == ["a1", "a2", "a3", "a4"], "re-read: offsets lost"

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform, platform_from_mapping
 from bulkheads.spec.model import PlatformSpec
+from policies.rules import catalogue
 
 REPO = Path(__file__).resolve().parents[2]
+RULES = catalogue.validate_rules("fuzz")  # what `bulkheads validate` checks besides the doctrine
 STACK_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((REPO / "stacks").glob("*.yaml"))]
 FUZZ = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -44,7 +46,7 @@ def _only_spec_errors(text: str) -> None:
         file.write(text)
         file.flush()
         try:
-            assert isinstance(load_platform(file.name), PlatformSpec)
+            assert isinstance(load_platform(file.name, rules=RULES), PlatformSpec)
         except SpecError as error:
             assert error.problems and all(p.render() for p in error.problems)
 
@@ -102,7 +104,7 @@ def test_mutated_stack_text_gives_a_spec_or_problems(text: str) -> None:
 @given(mutated_platforms())
 def test_mutated_stack_values_give_a_spec_or_problems(platform: Any) -> None:
     try:
-        platform_from_mapping(platform)
+        platform_from_mapping(platform, rules=RULES)
     except SpecError as error:
         assert error.problems and all(p.render() for p in error.problems)
     text = yaml.safe_dump({"config": {"bulkheads:platform": platform}}, allow_unicode=True)

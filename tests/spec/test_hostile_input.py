@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,10 +119,10 @@ def test_validate_reports_every_file_whatever_fails_in_one(
     crash.write_text(PREFIX, encoding="utf-8")
     real_load = commands.load_platform
 
-    def crash_on(path: str) -> object:
+    def crash_on(path: str, rules: Any = None) -> object:
         if path == str(crash):
             raise RuntimeError("boom")
-        return real_load(path)
+        return real_load(path, rules)
 
     monkeypatch.setattr(commands, "load_platform", crash_on)
     status = main(["validate", str(bomb), str(crash), "stacks/Pulumi.local.yaml"])

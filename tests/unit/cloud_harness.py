@@ -72,6 +72,7 @@ def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
         outputs["result"] = f"generated-{name}"
     elif args.typ == tokens.LOCAL_WORKER:
         outputs["rest_url"] = f"http://127.0.0.1:{int(inputs['rest_port'])}"
+        outputs["secrets_dir"] = f"/state/workers/{inputs['pool']}/secrets"
     elif args.typ == tokens.AWS_LOG_GROUP:
         outputs["name"] = inputs.get("name", name)
         outputs["arn"] = f"arn:aws:logs:eu-west-1:111111111111:log-group:{name}"

@@ -10,12 +10,12 @@ import pytest
 from pulumi.runtime import rpc
 
 from bulkheads.plan import plan_cluster
+from bulkheads.plan.props import quota_config_strings
 from bulkheads.plan.types import ClusterPlan
 from bulkheads.spec.model import PlatformSpec
 from components import tokens
 from components.data_plane import DataPlane
 from components.kafka_provider import KafkaConnection, kafka_provider
-from components.quotas import quota_config_strings
 from tests.plan.specs import LOCAL_SPEC
 from tests.unit.cloud_harness import CloudHarness
 

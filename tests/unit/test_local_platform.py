@@ -46,7 +46,7 @@ def test_broker_denies_by_default_and_runs_controller_traffic_as_admin() -> None
 
 
 def test_worker_logs_in_as_its_own_principal_for_every_client() -> None:
-    config = parse(worker_properties(spec(), Path("/plugins")))
+    config = parse(worker_properties(spec(), Path("/plugins"), Path("/secrets")))
     for prefix in ("", "producer.", "consumer.", "admin."):
         assert config[f"{prefix}security.protocol"] == "SASL_PLAINTEXT"
         assert config[f"{prefix}sasl.mechanism"] == "SCRAM-SHA-512"
@@ -57,9 +57,20 @@ def test_worker_logs_in_as_its_own_principal_for_every_client() -> None:
     assert config["listeners"] == "http://127.0.0.1:18083"
 
 
+def test_worker_reads_connector_secrets_only_from_its_secrets_dir() -> None:
+    config = parse(worker_properties(spec(), Path("/plugins"), Path("/state/w/secrets")))
+    assert config["config.providers"] == "dir"
+    assert config["config.providers.dir.class"] == (
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider"
+    )
+    assert config["config.providers.dir.param.allowed.paths"] == "/state/w/secrets"
+
+
 def test_worker_extra_properties_win_over_defaults() -> None:
     config = parse(
-        worker_properties(spec(extra_properties={"offset.flush.interval.ms": "60000"}), Path("/p"))
+        worker_properties(
+            spec(extra_properties={"offset.flush.interval.ms": "60000"}), Path("/p"), Path("/s")
+        )
     )
     assert config["offset.flush.interval.ms"] == "60000"
 

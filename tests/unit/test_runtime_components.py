@@ -305,6 +305,8 @@ def test_local_pool_starts_a_worker_as_its_own_principal(harness: CloudHarness) 
     assert worker.inputs["worker_config"]["connector.client.config.override.policy"] == (
         "Principal"
     )
+    # part of the inputs, so a worker started before the secret-file provider is replaced
+    assert worker.inputs["worker_config"]["config.providers"] == "dir"
     assert "__provider" in worker.inputs, "the provider must serialize (dill) into the inputs"
 
 
