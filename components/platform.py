@@ -8,7 +8,9 @@ the cloud arguments (plain values, never the spec model) and builds, all parente
         <...>-kafka                 its explicit pulumi_kafka.Provider (admin login)
         <...>-data                  DataPlane: topics, principals, ACLs, quotas
     <name>-pool-<pool>              WorkerPool (after its cluster's data plane)
-    <name>-connector-<pipeline>     Connector (after its pool and the data planes it uses)
+    <name>-connector-<key>          Connector (after its pool and the data planes it uses;
+                                    key: the pipeline, `<pipeline>@<cluster>` when a
+                                    cutover moved it there)
 
 Cluster admin passwords come from ``admin_passwords`` (the local harness's) or are
 generated once per cluster and kept secret in the state. ``outputs`` is a plain summary the
@@ -101,7 +103,7 @@ class Platform(pulumi.ComponentResource):
             self._build_cluster(name, cluster, cluster_args, args)
         self.pools = {pool.worker.pool: self._build_pool(name, pool, args) for pool in plan.pools}
         self.connectors = {
-            connector.pipeline: self._build_connector(name, connector, args)
+            connector.key: self._build_connector(name, connector, args)
             for connector in plan.connectors
         }
         self.alert_rules = self._alert_rules(name, args)
@@ -114,9 +116,7 @@ class Platform(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     depends_on=[
-                        self.connectors[c.pipeline]
-                        for c in plan.connectors
-                        if c.pool == scheduler.pool
+                        self.connectors[c.key] for c in plan.connectors if c.pool == scheduler.pool
                     ],
                 ),
             )
@@ -256,7 +256,7 @@ class Platform(pulumi.ComponentResource):
             used.add(cluster)
         pool = self.pools[plan.pool]
         return Connector(
-            f"{name}-connector-{plan.pipeline}",
+            f"{name}-connector-{plan.key}",
             ConnectorArgs(
                 connector=plan.connector,
                 pipeline=plan.pipeline,
@@ -340,7 +340,7 @@ class Platform(pulumi.ComponentResource):
             for pool in plan.pools
         }
         connectors = {
-            connector.connector: {
+            connector.key: {
                 "pool": connector.pool,
                 "kind": connector.kind,
                 "state": connector.state,
