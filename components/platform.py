@@ -347,4 +347,7 @@ class Platform(pulumi.ComponentResource):
             }
             for connector in plan.connectors
         }
-        return {"clusters": clusters, "pools": pools, "connectors": connectors}
+        summary: dict[str, Any] = {"clusters": clusters, "pools": pools, "connectors": connectors}
+        if plan.cutovers:  # the phases applied (what `bulkheads up` gates the next one on)
+            summary["cutovers"] = {c.cutover: c.phase for c in plan.cutovers}
+        return summary

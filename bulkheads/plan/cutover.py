@@ -16,8 +16,10 @@ phase          at this phase
                their translated group offsets; their old connectors on ``from`` are
                stopped, not deleted, and their principals there lose every WRITE.
 ``producers``  moving sources run on ``to``; their old connectors are stopped and
-               lose WRITE on the old topics in the same step; the mirror is stopped
-               and loses WRITE on ``to`` (so each topic has one writer).
+               lose WRITE on the old topics in the same step, so nothing new reaches
+               the old topics and the mirror drains what is left of them (``done``'s
+               gate waits for that). Each topic has one producing writer across both
+               clusters at every phase; the mirror copies, it produces nothing.
 ``done``       the mirror and the old connectors and principals are removed; the
                old topics are kept on ``from`` (retained, never deleted here).
 =============  ===================================================================
@@ -46,7 +48,7 @@ from bulkheads.spec.model import (
     SourcePipeline,
 )
 
-MirrorState = Literal["running", "stopped", "removed"]
+MirrorState = Literal["running", "draining", "removed"]
 MIRROR_CHECKPOINT_CONNECTOR = "org.apache.kafka.connect.mirror.MirrorCheckpointConnector"
 
 
@@ -113,7 +115,7 @@ def _plan(spec: PlatformSpec, name: str, override: CutoverPhase | None) -> Cutov
         p: cutover.pools[spec.pipelines[p].pool] if p in moved else spec.pipelines[p].pool
         for p in cutover.pipelines
     }
-    mirror_state: MirrorState = ("running", "running", "stopped", "removed")[step]
+    mirror_state: MirrorState = ("running", "running", "draining", "removed")[step]
     return CutoverPlan(
         cutover=name,
         phase=phase,

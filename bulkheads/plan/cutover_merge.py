@@ -13,8 +13,8 @@
 - the running mirror emits offset syncs, gets a MirrorCheckpointConnector for the moving
   groups, the offset-syncs and checkpoints topics on ``to`` and the grants they need
   (Describe on the groups on ``from``, Read on them on ``to`` to write their offsets);
-- the stopped mirror (``producers``) keeps its connectors stopped and its principals with
-  no WRITE; at ``done`` it is gone.
+- the draining mirror (``producers``) keeps its connectors and grants; at ``done`` it is
+  gone.
 """
 
 from __future__ import annotations
@@ -63,15 +63,15 @@ def plan_at(
     effective = plan_of(spec_at(spec, plans))
     home = plan_of(spec_at(spec, ()))
     final = plan_of(moved_everything(spec))
-    edit = _Edit(effective)
+    edit = _Edit(effective, plans)
     for plan in plans:
         _pipelines(edit, plan, home, final)
         if plan.mirror_state == "running":
-            _mirror(edit, spec, plan, effective, state=None)
-        elif plan.mirror_state == "stopped":
+            _mirror(edit, spec, plan, effective, draining=False)
+        elif plan.mirror_state == "draining":
             running = {p.cutover: p for p in cutover_plans(spec, {plan.cutover: "consumers"})}
             mirrored = plan_of(spec_at(spec, (running[plan.cutover],)))
-            _mirror(edit, spec, plan, mirrored, state="stopped")
+            _mirror(edit, spec, plan, mirrored, draining=True)
     return edit.build()
 
 
@@ -101,10 +101,11 @@ def _pipelines(edit: _Edit, plan: CutoverPlan, home: PlatformPlan, final: Platfo
 
 
 def _mirror(
-    edit: _Edit, spec: PlatformSpec, plan: CutoverPlan, running: PlatformPlan, state: str | None
+    edit: _Edit, spec: PlatformSpec, plan: CutoverPlan, running: PlatformPlan, draining: bool
 ) -> None:
     """The cutover's mirror: its MirrorSource and MirrorCheckpoint connectors, its own
-    topics on ``to`` and its grants (no WRITE when ``state`` is ``stopped``)."""
+    topics on ``to`` and its grants; ``draining`` (``producers``): taken from ``running``,
+    the plan where it is a pipeline, since the moved sources now write its copies."""
     source, target = plan.from_cluster, plan.to_cluster
     mirror = next(c for c in running.connectors if c.pipeline == plan.mirror)
     mirror = replace(mirror, config={**mirror.config, **mirror_config(plan)})
@@ -133,11 +134,9 @@ def _mirror(
     extra_target = [_acl("Topic", t, op, target_host) for t in own for op in _READ_WRITE]
     extra_target += [_acl("Group", g, "Read", target_host) for g in plan.groups]
     extra_source = [_acl("Group", g, "Describe", source_host) for g in plan.groups]
-    if state == "stopped":
+    if draining:
         edit.principal(source, running.clusters[source], username, strip=False)
-        edit.principal(target, running.clusters[target], username, strip=True)
-        mirror, checkpoint = replace(mirror, state="stopped"), replace(checkpoint, state="stopped")
-        extra_target = [b for b in extra_target if b.operation not in WRITE_OPERATIONS]
+        edit.principal(target, running.clusters[target], username, strip=False)
         edit.connectors.append(mirror)
     else:
         edit.connectors[:] = [mirror if c.pipeline == plan.mirror else c for c in edit.connectors]
@@ -173,8 +172,9 @@ def _acl(resource_type: ResourceType, name: str, operation: Operation, host: str
 class _Edit:
     """A platform plan being added to: topics, principals, grants, quotas, connectors."""
 
-    def __init__(self, plan: PlatformPlan) -> None:
+    def __init__(self, plan: PlatformPlan, plans: tuple[CutoverPlan, ...]) -> None:
         self.plan = plan
+        self.plans = plans
         self.clusters = {
             name: (
                 {t.name: t for t in c.topics},
@@ -219,7 +219,7 @@ class _Edit:
                 quotas=(*users, *clients),
             )
         connectors = tuple(sorted(self.connectors, key=lambda c: (c.pipeline, c.key)))
-        return replace(self.plan, clusters=clusters, connectors=connectors)
+        return replace(self.plan, clusters=clusters, connectors=connectors, cutovers=self.plans)
 
 
 def _entity(quota: QuotaPlan) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bulkheads.plan import names, plan_clusters
 from bulkheads.plan.alerts import AlertGroup, plan_alerts
+from bulkheads.plan.cutover import CutoverPlan
 from bulkheads.plan.cutover_merge import plan_at
 from bulkheads.plan.identities import S3Grant, pool_s3_grants
 from bulkheads.plan.manifests.strimzi import PluginBuild
@@ -126,8 +127,8 @@ class ReplaySchedulerPlan:
 
 @dataclass(frozen=True)
 class PlatformPlan:
-    """Every cluster's data plane, every pool and every connector of one environment, and
-    its alert rules (``bulkheads.plan.alerts``)."""
+    """Every cluster's data plane, every pool and every connector of one environment, its
+    alert rules (``bulkheads.plan.alerts``) and its cutovers at their phases."""
 
     environment: str
     clusters: dict[str, ClusterPlan]
@@ -135,6 +136,7 @@ class PlatformPlan:
     connectors: tuple[ConnectorPlan, ...]
     alerts: tuple[AlertGroup, ...] = ()
     replay_schedulers: tuple[ReplaySchedulerPlan, ...] = ()
+    cutovers: tuple[CutoverPlan, ...] = ()
 
 
 def plan_platform(

@@ -105,7 +105,9 @@ def test_every_topic_has_one_writer_across_both_clusters_at_every_phase(
     for phase in CUTOVER_PHASES:
         writers = _writers(_at(spec, phase))
         for (cluster, topic), principals in writers.items():
-            assert len(principals) == 1, (phase, cluster, topic, principals)
+            assert len(principals - {mirror}) <= 1, (phase, cluster, topic, principals)
+            if phase != "producers":  # (where the mirror drains the old topics' tail)
+                assert len(principals) == 1, (phase, cluster, topic, principals)
         producing: dict[str, set[str]] = {}
         for (_, topic), principals in writers.items():
             if topic.startswith(DATA_PREFIXES):
@@ -138,13 +140,12 @@ def test_moving_pipelines_run_where_their_phase_puts_them(spec: PlatformSpec) ->
 
 @PROPERTY_SETTINGS
 @given(cutover_specs())
-def test_the_mirror_runs_until_producers_and_translates_the_moving_groups(
+def test_the_mirror_runs_until_done_and_translates_the_moving_groups(
     spec: PlatformSpec,
 ) -> None:
     cutover = spec.cutovers[CUTOVER]
     sinks = sorted(n for n in cutover.pipelines if spec.pipelines[n].kind == "sink")
     topics = sorted(t for n in cutover.pipelines for t in spec.pipelines[n].written_topics)
-    expected_state = {"mirror": "running", "consumers": "running", "producers": "stopped"}
     for phase in CUTOVER_PHASES:
         plan = _at(spec, phase)
         mirrors = [c for c in plan.connectors if c.pipeline == f"{CUTOVER}-mirror"]
@@ -152,7 +153,7 @@ def test_the_mirror_runs_until_producers_and_translates_the_moving_groups(
             assert mirrors == []
             continue
         source, checkpoint = sorted(mirrors, key=lambda c: c.connector)
-        assert {source.state, checkpoint.state} == {expected_state[phase]}
+        assert {source.state, checkpoint.state} == {"running"}
         assert source.pool == checkpoint.pool == cutover.mirror_pool
         assert source.config["replication.policy.class"].endswith("IdentityReplicationPolicy")
         assert source.config["emit.offset-syncs.enabled"] == "true"
@@ -211,4 +212,7 @@ def test_the_producer_move_removes_the_old_write_grant_in_the_same_step() -> Non
         names.connector_principal(f"{CUTOVER}-mirror")
     }
     assert ("classic", "raw.orders.events") not in after
-    assert after[("target", "raw.orders.events")] == {old_writer}
+    assert after[("target", "raw.orders.events")] == {
+        old_writer,
+        names.connector_principal(f"{CUTOVER}-mirror"),  # draining the old topic's tail
+    }
