@@ -66,6 +66,8 @@ def plan_at(
     edit = _Edit(effective, plans)
     for plan in plans:
         _pipelines(edit, plan, home, final)
+        if not plan.topics:
+            continue  # no moving source: nothing to mirror (its sinks read declared mirrors)
         if plan.mirror_state == "running":
             _mirror(edit, spec, plan, effective, draining=False)
         elif plan.mirror_state == "draining":

@@ -90,8 +90,10 @@ def _apply(
     connection: KafkaConnection,
     plan: ClusterPlan,
     passwords: dict[str, str],
+    quotas: bool = True,
 ) -> None:
-    """What the DataPlane component makes Pulumi do, through the admin client."""
+    """What the DataPlane component makes Pulumi do, through the admin client (``quotas``:
+    also the client quotas, one ConfigCommand run each)."""
     admin = AdminClient(connection.client_config())
     topics = [
         NewTopic(t.name, t.partitions, t.replication_factor, config=t.config) for t in plan.topics
@@ -117,7 +119,8 @@ def _apply(
         for b in grant.bindings
     ]
     _wait_all(admin.create_acls(bindings))
-    _alter_quotas(platform, connection, plan)
+    if quotas:
+        _alter_quotas(platform, connection, plan)
 
 
 def _alter_quotas(platform: LocalPlatform, connection: KafkaConnection, plan: ClusterPlan) -> None:

@@ -216,3 +216,25 @@ def test_the_producer_move_removes_the_old_write_grant_in_the_same_step() -> Non
         old_writer,
         names.connector_principal(f"{CUTOVER}-mirror"),  # draining the old topic's tail
     }
+
+
+def test_a_cutover_of_sinks_reading_a_declared_mirror_runs_no_mirror_of_its_own() -> None:
+    platform = _base()
+    platform["pipelines"]["orders-copy"] = {
+        "kind": "mirror",
+        "owner": "orders",
+        "pool": "target-mirror",
+        "source_cluster": "classic",
+        "reads": ["raw.orders.events"],
+    }
+    platform["cutovers"][CUTOVER]["pipelines"] = ["orders-archive"]
+    spec = platform_from_mapping(platform)
+    for phase in CUTOVER_PHASES:
+        plan = _at(spec, phase)
+        assert not [c for c in plan.connectors if c.pipeline == f"{CUTOVER}-mirror"], phase
+        (archive,) = [
+            c
+            for c in plan.connectors
+            if c.key.startswith("orders-archive") and c.state == "running"
+        ]
+        assert archive.cluster == ("classic" if phase == "mirror" else "target"), phase
