@@ -171,10 +171,13 @@ def mirror_config(plan: CutoverPlan) -> dict[str, str]:
 def checkpoint_config(plan: CutoverPlan) -> dict[str, str]:
     """The MirrorCheckpointConnector's settings: the moving groups' offsets translated and
     written to ``to`` every ``checkpoint_interval`` (MirrorMaker only writes a group's
-    offsets while the group is inactive on ``to``)."""
+    offsets while the group is inactive on ``to``); Connect's own ``connect-*`` sink groups
+    are not excluded, as MirrorMaker's default would."""
     seconds = str(max(1, plan.checkpoint_interval_ms // 1000))
     return {
         "groups": ",".join(plan.groups),
+        # MirrorMaker skips connect-.* groups by default, which is every sink's group
+        "groups.exclude": "__.*",
         "topics": ",".join(plan.topics),
         "emit.checkpoints.enabled": "true",
         "emit.checkpoints.interval.seconds": seconds,

@@ -163,6 +163,7 @@ def test_the_mirror_runs_until_done_and_translates_the_moving_groups(
             names.sink_group(s) for s in sinks
         ]
         assert checkpoint.config["sync.group.offsets.enabled"] == "true"
+        assert checkpoint.config["groups.exclude"] == "__.*"  # not MirrorMaker's connect-.*
 
 
 @PROPERTY_SETTINGS
