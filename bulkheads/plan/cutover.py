@@ -15,16 +15,18 @@ phase          at this phase
 ``consumers``  moving sinks and replays run on their pools of ``to`` and start from
                their translated group offsets; their old connectors on ``from`` are
                stopped, not deleted, and their principals there lose every WRITE.
-``producers``  moving sources run on ``to``; their old connectors are stopped and
-               lose WRITE on the old topics in the same step, so nothing new reaches
-               the old topics and the mirror drains what is left of them (``done``'s
-               gate waits for that). Each topic has one producing writer across both
-               clusters at every phase; the mirror copies, it produces nothing.
-``done``       the mirror and the old connectors and principals are removed; the
-               old topics are kept on ``from`` (retained, never deleted here).
+``producers``  moving sources stop on ``from`` and lose WRITE on the old topics in the
+               same step; their connectors on ``to`` are created stopped, with no
+               WRITE yet (a stopped connector's offsets can be set), and the mirror
+               drains what is left of the old topics (``done``'s gate waits for it).
+``done``       moving sources run on ``to`` with WRITE; the mirror and the old
+               connectors and principals are removed; the old topics are kept on
+               ``from`` (retained, never deleted here).
 =============  ===================================================================
 
-Setting the phase back is the rollback: the plan of an earlier phase is the same whether
+Every topic has one writer across both clusters at every phase: its source, or on ``to``
+the mirror until the source takes over at ``done``. Setting the phase back is the
+rollback: the plan of an earlier phase is the same whether
 it is reached going forward or back. :func:`spec_at` gives the spec "as it would be at
 the phase" (moving pipelines on their pools of the moment, the mirror as a pipeline while
 it runs, no cutovers) that the ordinary plan functions read; ``bulkheads.plan.platform``
@@ -48,7 +50,7 @@ from bulkheads.spec.model import (
     SourcePipeline,
 )
 
-MirrorState = Literal["running", "draining", "removed"]
+MirrorState = Literal["running", "removed"]
 MIRROR_CHECKPOINT_CONNECTOR = "org.apache.kafka.connect.mirror.MirrorCheckpointConnector"
 
 
@@ -57,9 +59,10 @@ class CutoverPlan:
     """One cutover at one phase.
 
     ``placement`` maps each moving pipeline to the pool it runs on now; ``retired`` lists
-    the moved ones whose stopped connector is kept on ``from``; ``topics`` are what the
-    mirror copies (the moving sources' topics), ``groups`` the consumer groups it
-    translates (the moving sinks' and replays').
+    the moved ones whose stopped connector is kept on ``from``; ``staged`` the sources
+    stopped on ``from`` whose stopped connector already exists on ``to`` (``producers``);
+    ``topics`` are what the mirror copies (the moving sources' topics), ``groups`` the
+    consumer groups it translates (the moving sinks' and replays').
     """
 
     cutover: str
@@ -74,6 +77,7 @@ class CutoverPlan:
     placement: dict[str, str]
     moved: tuple[str, ...]
     retired: tuple[str, ...]
+    staged: tuple[str, ...]
     checkpoint_interval_ms: int
 
     @property
@@ -110,12 +114,12 @@ def _plan(spec: PlatformSpec, name: str, override: CutoverPhase | None) -> Cutov
     step = phase_index(phase)
     sources = [p for p in cutover.pipelines if isinstance(spec.pipelines[p], SourcePipeline)]
     consumers = [p for p in cutover.pipelines if p not in sources]
-    moved = [p for p in cutover.pipelines if step >= (2 if p in sources else 1)]
+    moved = [p for p in cutover.pipelines if step >= (3 if p in sources else 1)]
     placement = {
         p: cutover.pools[spec.pipelines[p].pool] if p in moved else spec.pipelines[p].pool
         for p in cutover.pipelines
     }
-    mirror_state: MirrorState = ("running", "running", "draining", "removed")[step]
+    mirror_state: MirrorState = "removed" if phase == "done" else "running"
     return CutoverPlan(
         cutover=name,
         phase=phase,
@@ -129,6 +133,7 @@ def _plan(spec: PlatformSpec, name: str, override: CutoverPhase | None) -> Cutov
         placement=placement,
         moved=tuple(moved),
         retired=tuple(moved) if phase != "done" else (),
+        staged=tuple(sources) if phase == "producers" else (),
         checkpoint_interval_ms=cutover.checkpoint_interval,
     )
 

@@ -13,8 +13,9 @@
 - the running mirror emits offset syncs, gets a MirrorCheckpointConnector for the moving
   groups, the offset-syncs and checkpoints topics on ``to`` and the grants they need
   (Describe on the groups on ``from``, Read on them on ``to`` to write their offsets);
-- the draining mirror (``producers``) keeps its connectors and grants; at ``done`` it is
-  gone.
+- a staged source (``producers``) is stopped on ``from`` with no WRITE, and its connector
+  on ``to`` exists stopped (declaring no writes: the mirror is the topic's writer there
+  until ``done``).
 """
 
 from __future__ import annotations
@@ -69,11 +70,7 @@ def plan_at(
         if not plan.topics:
             continue  # no moving source: nothing to mirror (its sinks read declared mirrors)
         if plan.mirror_state == "running":
-            _mirror(edit, spec, plan, effective, draining=False)
-        elif plan.mirror_state == "draining":
-            running = {p.cutover: p for p in cutover_plans(spec, {plan.cutover: "consumers"})}
-            mirrored = plan_of(spec_at(spec, (running[plan.cutover],)))
-            _mirror(edit, spec, plan, mirrored, draining=True)
+            _mirror(edit, spec, plan, effective)
     return edit.build()
 
 
@@ -100,14 +97,21 @@ def _pipelines(edit: _Edit, plan: CutoverPlan, home: PlatformPlan, final: Platfo
         else:
             edit.topics(target, (t for t in final.clusters[target].topics if t.writer == pipeline))
             edit.principal(target, final.clusters[target], username, strip=True)
+        if pipeline in plan.staged:
+            edit.connectors[:] = [
+                replace(c, state="stopped") if c.pipeline == pipeline else c
+                for c in edit.connectors
+            ]
+            edit.strip(source, username)
+            new = next(c for c in final.connectors if c.pipeline == pipeline)
+            edit.connectors.append(
+                replace(new, state="stopped", writes=(), resource_key=f"{pipeline}@{target}")
+            )
 
 
-def _mirror(
-    edit: _Edit, spec: PlatformSpec, plan: CutoverPlan, running: PlatformPlan, draining: bool
-) -> None:
+def _mirror(edit: _Edit, spec: PlatformSpec, plan: CutoverPlan, running: PlatformPlan) -> None:
     """The cutover's mirror: its MirrorSource and MirrorCheckpoint connectors, its own
-    topics on ``to`` and its grants; ``draining`` (``producers``): taken from ``running``,
-    the plan where it is a pipeline, since the moved sources now write its copies."""
+    topics on ``to`` and the grants they need."""
     source, target = plan.from_cluster, plan.to_cluster
     mirror = next(c for c in running.connectors if c.pipeline == plan.mirror)
     mirror = replace(mirror, config={**mirror.config, **mirror_config(plan)})
@@ -125,7 +129,7 @@ def _mirror(
             copies[0],
             name=name,
             partitions=1,
-            contract="internal",
+            contract="mirror",
             config={"cleanup.policy": "compact", **_min_isr(copies[0])},
         )
         for name in (plan.offset_syncs_topic, plan.checkpoints_topic)
@@ -136,12 +140,7 @@ def _mirror(
     extra_target = [_acl("Topic", t, op, target_host) for t in own for op in _READ_WRITE]
     extra_target += [_acl("Group", g, "Read", target_host) for g in plan.groups]
     extra_source = [_acl("Group", g, "Describe", source_host) for g in plan.groups]
-    if draining:
-        edit.principal(source, running.clusters[source], username, strip=False)
-        edit.principal(target, running.clusters[target], username, strip=False)
-        edit.connectors.append(mirror)
-    else:
-        edit.connectors[:] = [mirror if c.pipeline == plan.mirror else c for c in edit.connectors]
+    edit.connectors[:] = [mirror if c.pipeline == plan.mirror else c for c in edit.connectors]
     edit.connectors.append(checkpoint)
     edit.bindings(target, username, extra_target)
     edit.bindings(source, username, extra_source)
@@ -199,6 +198,11 @@ class _Edit:
             q for q in source.quotas if (q.entity_type, q.entity_name) == ("user", username)
         )
         quotas.setdefault(("user", username), quota)
+
+    def strip(self, cluster: str, username: str) -> None:
+        """Take every WRITE grant from ``username`` on ``cluster``."""
+        grants = self.clusters[cluster][1]
+        grants[username] = strip_writes(grants[username])
 
     def bindings(self, cluster: str, username: str, bindings: list[AclBinding]) -> None:
         grants = self.clusters[cluster][1]

@@ -105,9 +105,7 @@ def test_every_topic_has_one_writer_across_both_clusters_at_every_phase(
     for phase in CUTOVER_PHASES:
         writers = _writers(_at(spec, phase))
         for (cluster, topic), principals in writers.items():
-            assert len(principals - {mirror}) <= 1, (phase, cluster, topic, principals)
-            if phase != "producers":  # (where the mirror drains the old topics' tail)
-                assert len(principals) == 1, (phase, cluster, topic, principals)
+            assert len(principals) == 1, (phase, cluster, topic, principals)
         producing: dict[str, set[str]] = {}
         for (_, topic), principals in writers.items():
             if topic.startswith(DATA_PREFIXES):
@@ -125,15 +123,26 @@ def test_moving_pipelines_run_where_their_phase_puts_them(spec: PlatformSpec) ->
         step = CUTOVER_PHASES.index(phase)
         running = {c.pipeline: c for c in plan.connectors if c.state == "running"}
         for name in cutover.pipelines:
-            moved = step >= (2 if spec.pipelines[name].kind == "source" else 1)
+            mine = {c.key: (c.cluster, c.state) for c in plan.connectors if c.pipeline == name}
+            if spec.pipelines[name].kind == "source" and phase == "producers":
+                assert name not in running  # stopped on both sides while the mirror drains
+                assert mine == {
+                    name: ("classic", "stopped"),
+                    f"{name}@target": ("target", "stopped"),
+                }
+                continue
+            moved = step >= (3 if spec.pipelines[name].kind == "source" else 1)
             expected = cutover.to_cluster if moved else cutover.from_cluster
             assert running[name].cluster == expected, (phase, name)
-            old = [c for c in plan.connectors if c.pipeline == name and c.cluster != expected]
             if moved and phase != "done":
-                assert [c.state for c in old] == ["stopped"], (phase, name)
-                assert old[0].key == name and running[name].key == f"{name}@target"
+                assert mine == {
+                    name: ("classic", "stopped"),
+                    f"{name}@target": ("target", "running"),
+                }
+            elif moved:
+                assert mine == {f"{name}@target": ("target", "running")}, (phase, name)
             else:
-                assert old == [], (phase, name)
+                assert mine == {name: ("classic", "running")}, (phase, name)
         keys = Counter(c.key for c in plan.connectors)
         assert max(keys.values()) == 1, keys
 
@@ -206,17 +215,16 @@ def test_a_phase_plans_the_same_going_forward_or_back() -> None:
 
 def test_the_producer_move_removes_the_old_write_grant_in_the_same_step() -> None:
     spec = platform_from_mapping(_base())
-    old_writer = names.connector_principal("orders-events")
-    before, after = _writers(_at(spec, "consumers")), _writers(_at(spec, "producers"))
-    assert before[("classic", "raw.orders.events")] == {old_writer}
-    assert before[("target", "raw.orders.events")] == {
-        names.connector_principal(f"{CUTOVER}-mirror")
-    }
+    source = names.connector_principal("orders-events")
+    mirror = names.connector_principal(f"{CUTOVER}-mirror")
+    before, during = _writers(_at(spec, "consumers")), _writers(_at(spec, "producers"))
+    after = _writers(_at(spec, "done"))
+    assert before[("classic", "raw.orders.events")] == {source}
+    assert before[("target", "raw.orders.events")] == {mirror}
+    assert ("classic", "raw.orders.events") not in during  # the old writer lost WRITE
+    assert during[("target", "raw.orders.events")] == {mirror}  # draining the old tail
     assert ("classic", "raw.orders.events") not in after
-    assert after[("target", "raw.orders.events")] == {
-        old_writer,
-        names.connector_principal(f"{CUTOVER}-mirror"),  # draining the old topic's tail
-    }
+    assert after[("target", "raw.orders.events")] == {source}
 
 
 def test_a_cutover_of_sinks_reading_a_declared_mirror_runs_no_mirror_of_its_own() -> None:
