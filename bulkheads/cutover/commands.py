@@ -1,11 +1,11 @@
 """``bulkheads cutover check | preview``: a cutover's gate and its diff, phase by phase.
 
-``check NAME`` reads the live platform and says whether the phase after the stack's
-declared one (or ``--phase P``) may be applied, and why (exit 1 naming each reason).
-``preview NAME --phase P`` runs the real ``pulumi preview --diff`` with the policy pack
-of the stack as it would be at phase P (the phase reaches the program through
-``BULKHEADS_CUTOVER_PHASES``; the stack file is not edited), its steps grouped by what
-the phase does.
+The stack is ``--stack NAME|FILE`` (default ``local``). ``check NAME`` reads the live
+platform and says whether the phase after the stack's declared one (or ``--phase P``) may
+be applied, and why (exit 1 naming each reason). ``preview NAME --phase P`` runs the real
+``pulumi preview --diff`` with the policy pack of the stack as it would be at phase P (the
+phase reaches the program through ``BULKHEADS_CUTOVER_PHASES``; the stack file is not
+edited), its steps grouped by what the phase does.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from bulkheads.cli_support import (
     EXIT_OK,
     UsageError,
     add_format_argument,
-    add_stack_argument,
     emit,
     guarded,
     load_stack_spec,
@@ -56,11 +55,14 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     preview = actions.add_parser(
         "preview",
         help="the real preview (with the policy pack) of the stack at phase P",
-        epilog="example: bulkheads cutover preview orders-to-automq --phase consumers --json",
+        epilog="example: bulkheads cutover preview orders-to-automq --phase consumers --stack prod",
     )
     for parser in (check, preview):
         parser.add_argument("cutover", metavar="NAME", help="the cutover (cutovers.NAME)")
-        add_stack_argument(parser)
+        # --stack only: a second optional positional would not parse after --phase
+        parser.add_argument(
+            "--stack", dest="stack_option", metavar="STACK", help="stack name or file (local)"
+        )
         add_format_argument(parser)
         parser.add_argument("--phase", choices=CUTOVER_PHASES, help="the phase to check/show")
     check.add_argument(

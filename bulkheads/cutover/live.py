@@ -2,7 +2,8 @@
 
 The mirror's connector states and copied positions come from its pool's Connect REST API;
 end offsets and consumer-group offsets from both clusters, as their admins (see
-``ops.endpoints``). A connector that does not answer is ``UNREACHABLE`` or ``MISSING``.
+``ops.endpoints``). A connector that does not answer is ``UNREACHABLE`` or ``MISSING``; one
+with a failed task is ``FAILED (<first line of its trace>)``.
 """
 
 from __future__ import annotations
@@ -57,4 +58,7 @@ def _state(url: str, connector: str) -> str:
         status = rest.get_status(url, connector)
     except rest.ConnectRestError:
         return "UNREACHABLE"
-    return "MISSING" if status is None else str(status["connector"]["state"])
+    if status is None:
+        return "MISSING"
+    failure = rest.failure_of(status)
+    return str(status["connector"]["state"]) if failure is None else f"FAILED ({failure})"

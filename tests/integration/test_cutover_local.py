@@ -73,6 +73,7 @@ class Clusters:
     passwords: dict[str, str]
     mirror_url: str
     client_configs: dict[str, Path]
+    worker_log: Path
 
     def client(self, cluster: str, username: str, **extra: Any) -> dict[str, Any]:
         return {
@@ -129,7 +130,8 @@ def clusters(
             path.write_text("".join(f"{k}={v}\n" for k, v in connection.client_config().items()))
             configs[name] = path
         (cutover,) = plan.cutovers
-        yield Clusters(spec, stack_file, plan, cutover, connections, passwords, url, configs)
+        log = platform.worker_dir(cutover.mirror_pool) / "out.log"
+        yield Clusters(spec, stack_file, plan, cutover, connections, passwords, url, configs, log)
     finally:
         if worker is not None:
             LocalWorkerProvider().delete("", worker)
@@ -273,6 +275,9 @@ def _wait_for_gate(clusters: Clusters, timeout: float = 150) -> Any:
         if verdict.ok:
             return verdict
         time.sleep(2)
+    log = clusters.worker_log.read_text(errors="replace").splitlines()
+    noted = [line for line in log if " WARN " in line or " ERROR " in line or "Checkpoint" in line]
+    print("\n".join(noted[-40:]))
     raise AssertionError(f"the consumers gate never passed: {verdict and verdict.reasons}")
 
 
