@@ -12,7 +12,8 @@
   ``to``, taken from where it ends up (:func:`~bulkheads.plan.cutover.moved_everything`);
 - the running mirror emits offset syncs, gets a MirrorCheckpointConnector for the moving
   groups, the offset-syncs and checkpoints topics on ``to`` and the grants they need
-  (Describe on the groups on ``from``, Read on them on ``to`` to write their offsets);
+  (Describe on the groups on ``from``; Read on them and on the copies on ``to``, which
+  writing their offsets takes);
 - a staged source (``producers``) is stopped on ``from`` with no WRITE, and its connector
   on ``to`` exists stopped (declaring no writes: the mirror is the topic's writer there
   until ``done``).
@@ -139,6 +140,8 @@ def _mirror(edit: _Edit, spec: PlatformSpec, plan: CutoverPlan, running: Platfor
     target_host, source_host = client_host(spec, target), client_host(spec, source)
     extra_target = [_acl("Topic", t, op, target_host) for t in own for op in _READ_WRITE]
     extra_target += [_acl("Group", g, "Read", target_host) for g in plan.groups]
+    # committing a group's offsets on a topic takes Read on it as well as on the group
+    extra_target += [_acl("Topic", t, "Read", target_host) for t in plan.topics]
     extra_source = [_acl("Group", g, "Describe", source_host) for g in plan.groups]
     edit.connectors[:] = [mirror if c.pipeline == plan.mirror else c for c in edit.connectors]
     edit.connectors.append(checkpoint)

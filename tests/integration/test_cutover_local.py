@@ -8,8 +8,10 @@ MirrorCheckpoint connectors logged in as the mirror principal; records are produ
 
 - ``bulkheads cutover check`` says ``consumers`` is safe once the mirror caught up and the
   group's offsets were translated onto ``target``;
-- the moved sink, started on ``target`` as its pipeline principal, never reads a record
-  before its translated offset and misses none after it (duplicates counted and printed);
+- the moved sink's group, started on ``target`` as its pipeline principal, starts at its
+  translated offsets, which skip nothing it had not committed on ``classic``; the records
+  it reads twice are counted, printed and bounded by one offset sync plus one checkpoint
+  interval;
 - with the mirror stopped, ``cutover check`` exits 1 naming the reason, and the rule
   ``bulkheads up`` applies refuses to advance.
 """
@@ -61,6 +63,8 @@ CUTOVER = "orders-to-target"
 TOPIC = "raw.orders.events"
 GROUP = "connect-orders-archive"
 RATE = 200  # records/s, produced on classic throughout
+OFFSET_LAG_MAX = 100  # MirrorMaker's default: an offset sync at least every 100 records
+CHECKPOINT_SECONDS = 5  # the cutover's checkpoint_interval
 
 
 @dataclass
@@ -148,23 +152,20 @@ def _start_mirror(
 ) -> tuple[dict[str, Any], str]:
     """The mirror pool's worker and the cutover's two MirrorMaker 2 connectors."""
     pool = next(p for p in plan.pools if p.worker.pool == "target-mirror").worker
-    worker = (
-        LocalWorkerProvider()
-        .create(
-            {
-                "pool": pool.pool,
-                "worker_config": worker_isolation_config(
-                    pool.group_id, pool.config_topic, pool.offset_topic, pool.status_topic, 1
-                ),
-                "bootstrap_servers": connections["target"].bootstrap,
-                "username": pool.principal,
-                "password": passwords[pool.principal],
-                "rest_port": free_port(),
-                "state_dir": str(platform.state_dir),
-            }
-        )
-        .outs
+    created = LocalWorkerProvider().create(
+        {
+            "pool": pool.pool,
+            "worker_config": worker_isolation_config(
+                pool.group_id, pool.config_topic, pool.offset_topic, pool.status_topic, 1
+            ),
+            "bootstrap_servers": connections["target"].bootstrap,
+            "username": pool.principal,
+            "password": passwords[pool.principal],
+            "rest_port": free_port(),
+            "state_dir": str(platform.state_dir),
+        }
     )
+    worker: dict[str, Any] = dict(created.outs or {})
     for connector in plan.connectors:
         if connector.pool == pool.pool:
             _create(worker["rest_url"], connector, connections, passwords)
@@ -267,13 +268,13 @@ def _check(clusters: Clusters, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
 
 
-def _wait_for_gate(clusters: Clusters, timeout: float = 150) -> Any:
+def _wait_for_gate(clusters: Clusters, timeout: float = 150) -> None:
     deadline = time.monotonic() + timeout
     verdict = None
     while time.monotonic() < deadline:
         verdict = gate(CUTOVER, "consumers", observe(clusters.cutover, clusters.endpoints()), 400)
         if verdict.ok:
-            return verdict
+            return
         time.sleep(2)
     log = clusters.worker_log.read_text(errors="replace").splitlines()
     noted = [line for line in log if " WARN " in line or " ERROR " in line or "Checkpoint" in line]
@@ -288,24 +289,23 @@ def test_the_sink_moves_at_its_translated_offset_and_a_stopped_mirror_fails_the_
     source.start()
     try:
         committed = _commit_some(clusters, 600)
-        verdict = _wait_for_gate(clusters)
+        _wait_for_gate(clusters)
         checked = _check(clusters, "--max-lag", "400")
         assert checked.returncode == 0, checked.stdout + checked.stderr
         document = json.loads(checked.stdout)
         assert (document["phase"], document["ok"]) == ("consumers", True)
-        translated = {
-            f.subject: f.detail for f in verdict.findings if f.check == "translated offset"
-        }
+        translated = {g.partition: g.translated for g in _groups(clusters)}
         print(f"\ncommitted on classic {committed}; translated on target {translated}")
         started = _move_sink(clusters)
+        duplicates = {}
         for partition, offset in committed.items():
-            first = started.get(partition)
-            assert first is not None and first >= offset, (partition, offset, first)
-        duplicates = sum(
-            max(0, offset - started[p]) for p, offset in committed.items() if p in started
-        )
-        print(f"sink on target started at {started}; duplicates {duplicates}")
-        assert duplicates == 0
+            at = translated[partition]
+            assert at is not None and at <= offset, (partition, offset, at)  # nothing skipped
+            assert started.get(partition) == at, (partition, at, started)  # starts right there
+            duplicates[partition] = offset - at
+        bound = OFFSET_LAG_MAX + RATE * CHECKPOINT_SECONDS
+        print(f"sink on target started at {started}; duplicates {duplicates} (bound {bound})")
+        assert all(count <= bound for count in duplicates.values()), duplicates
 
         rest.request_state(clusters.mirror_url, clusters.cutover.mirror, "stopped")
         rest.wait_for_state(clusters.mirror_url, clusters.cutover.mirror, "stopped")
@@ -325,6 +325,10 @@ def test_the_sink_moves_at_its_translated_offset_and_a_stopped_mirror_fails_the_
         source.join(30)
 
 
+def _groups(clusters: Clusters) -> list[Any]:
+    return list(observe(clusters.cutover, clusters.endpoints()).groups)
+
+
 def _move_sink(clusters: Clusters) -> dict[int, int]:
     """The moved sink's first read per partition on ``target``: a consumer of its group
     logged in as its principal there, as Connect's sink task would."""
@@ -340,6 +344,6 @@ def _move_sink(clusters: Clusters) -> dict[int, int]:
     while len(first) < 3 and time.monotonic() < deadline:
         message = consumer.poll(0.5)
         if message is not None and message.error() is None:
-            first.setdefault(message.partition(), message.offset())
+            first.setdefault(int(message.partition() or 0), int(message.offset() or 0))
     consumer.close()
     return first
