@@ -177,13 +177,15 @@ def group_steps(plan: CutoverPlan, steps: list[dict[str, Any]]) -> dict[str, lis
         if plan.mirror in name or "mm2-offset-syncs." in name or ".checkpoints.internal" in name:
             group = "the mirror (MirrorMaker 2, its topics and grants)"
         elif f"@{plan.to_cluster}" in name:
-            group = f"connectors running on {plan.to_cluster}"
+            group = f"connectors on {plan.to_cluster} (moved)"
         elif f"-cluster-{plan.to_cluster}-" in name:
             group = f"data plane of {plan.to_cluster} (target)"
         elif f"-cluster-{plan.from_cluster}-" in name:
             group = f"data plane of {plan.from_cluster} (old cluster)"
         elif any(f"-connector-{p}" in name for p in plan.placement):
-            group = f"connectors on {plan.from_cluster} (stopped, removed or resumed)"
+            group = f"connectors on {plan.from_cluster} (running, stopped or removed)"
+        elif "-pool-" in name:
+            group = "worker pools"
         else:
             group = "other"
         groups.setdefault(group, []).append(f"{step['op']} {step['type']} {name}")

@@ -146,8 +146,8 @@ def test_preview_steps_are_grouped_by_what_the_phase_does() -> None:
     ]
     groups = group_steps(plan, steps)
     assert {group: len(names) for group, names in groups.items()} == {
-        "connectors running on target": 1,
-        "connectors on classic (stopped, removed or resumed)": 1,
+        "connectors on target (moved)": 1,
+        "connectors on classic (running, stopped or removed)": 1,
         "data plane of target (target)": 1,
         "the mirror (MirrorMaker 2, its topics and grants)": 1,
     }
