@@ -31,12 +31,26 @@ DOMAINS = 50
 def generate(pipelines: int = PIPELINES) -> dict[str, Any]:
     """An aws platform: ingest (live) -> mirrors -> delivery (derived, replay)."""
     kube = {"kind": "kubernetes", "replicas": 2}
+    debezium = {
+        "debezium-postgres": {
+            "artifacts": ["io.debezium:debezium-connector-postgres:3.6.1.Final"],
+            "classes": ["io.debezium.connector.postgresql.PostgresConnector"],
+        }
+    }
+    s3 = {
+        "s3": {
+            "artifacts": ["io.confluent:kafka-connect-s3:10.6.7"],
+            "classes": ["io.confluent.connect.s3.S3SinkConnector"],
+            "repository": "https://artifacts.example.internal/maven/confluent",
+        }
+    }
     pools = {
         f"live-{d}": {
             "cluster": "ingest",
             "class": "live",
             "owner": f"team-{d % 8}",
             "runtime": kube,
+            "plugins": debezium,
         }
         for d in range(DOMAINS // 5)
     }
@@ -47,6 +61,7 @@ def generate(pipelines: int = PIPELINES) -> dict[str, Any]:
                 "class": "derived",
                 "owner": f"team-{d % 8}",
                 "runtime": kube,
+                "plugins": s3,
             }
             for d in range(10)
         }

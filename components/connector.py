@@ -41,6 +41,7 @@ from bulkheads.connect.config import (
 )
 from bulkheads.plan.manifests import core, strimzi
 from bulkheads.plan.manifests.labels import ownership_labels
+from bulkheads.plan.replay import listed_offsets_config_map, state_config_map
 from components import tokens
 from components.connect_provider import ConnectorProvider
 from components.manifests import register
@@ -159,7 +160,7 @@ class Connector(pulumi.ComponentResource):
         target = args.target
         namespace = target.namespace
         labels = ownership_labels(args.owner, args.workload_class, args.pool, args.environment)
-        secret_name = f"{args.connector}-connector-config"
+        secret_name = strimzi.connector_config_secret(args.connector)
         mine = pulumi.ResourceOptions(parent=self)
         self.secret = register(
             f"{name}-secret",
@@ -198,6 +199,11 @@ class Connector(pulumi.ComponentResource):
                 args.tasks_max,
                 args.state,
                 config,
+                offsets=(
+                    (state_config_map(args.connector), listed_offsets_config_map(args.connector))
+                    if args.scheduled
+                    else None
+                ),
             ),
             pulumi.ResourceOptions.merge(
                 child,

@@ -9,7 +9,8 @@ Children (all parented here; kafka resources inherit ``provider`` through this c
 
 Topics named in ``adopt`` (retained by an earlier stack) are imported, not created. With an
 ``msk_store`` the principals' SCRAM users live in MSK's Secrets Manager store.
-Exposed as dicts keyed by topic name, username and ``(entity_type, entity_name)``.
+Exposed as dicts keyed by topic name, username and ``(entity_type, entity_name)``;
+``boundary_of(username)`` is what a client of the cluster waits for.
 """
 
 from __future__ import annotations
@@ -78,9 +79,32 @@ class DataPlane(pulumi.ComponentResource):
             )
             for quota in plan.quotas
         }
+        self._bound_topics = {
+            grant.principal.username: sorted(
+                {b.resource_name for b in grant.bindings if b.resource_type == "Topic"}
+                & self.topics.keys()
+            )
+            for grant in plan.grants
+        }
         self.register_outputs(
             {
                 "topics": sorted(self.topics),
                 "principals": sorted(self.principals),
             }
         )
+
+    def boundary_of(self, username: str) -> list[pulumi.Resource]:
+        """What a client logging in as ``username`` needs before it starts: its principal,
+        its ACLs, the topics they name and its user quota on this cluster.
+
+        Depending on these rather than on the whole data plane keeps each dependency list
+        (in the program, the engine's graph and every checkpoint) the size of one boundary,
+        not of the cluster: a component dependency stands for all of its descendants.
+        """
+        quota = self.quotas.get(("user", username))
+        return [
+            self.principals[username],
+            self.grants[username],
+            *(self.topics[topic] for topic in self._bound_topics[username]),
+            *([quota] if quota is not None else []),
+        ]

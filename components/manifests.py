@@ -1,9 +1,11 @@
 """Register a manifest of :mod:`bulkheads.plan.manifests` as a Pulumi resource, unchanged.
 
-Typed kinds (Namespace, Secret, NetworkPolicy, Role, RoleBinding) become their
+Typed kinds (Namespace, ServiceAccount, ConfigMap, CronJob, Deployment,
+PodDisruptionBudget, Secret, NetworkPolicy, Role, RoleBinding) become their
 pulumi-kubernetes resources, every other kind (Strimzi, EKS) an
-``apiextensions.CustomResource``. Values only known at deploy time (Outputs) sit inside
-the manifest as they are; its top-level fields stay plain, so previews show names.
+``apiextensions.CustomResource``. Values only known at deploy time
+(Outputs) sit inside the manifest as they are; its top-level fields stay plain, so
+previews show names.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from bulkheads.plan.manifests import Manifest
 _TYPED: dict[str, tuple[Any, dict[str, str]]] = {
     "Namespace": (k8s.core.v1.Namespace, {}),
     "ServiceAccount": (k8s.core.v1.ServiceAccount, {}),
+    "ConfigMap": (k8s.core.v1.ConfigMap, {"data": "data"}),
     "CronJob": (k8s.batch.v1.CronJob, {"spec": "spec"}),
+    "Deployment": (k8s.apps.v1.Deployment, {"spec": "spec"}),
+    "PodDisruptionBudget": (k8s.policy.v1.PodDisruptionBudget, {"spec": "spec"}),
     "Secret": (k8s.core.v1.Secret, {"type": "type", "stringData": "string_data"}),
     "NetworkPolicy": (k8s.networking.v1.NetworkPolicy, {"spec": "spec"}),
     "Role": (k8s.rbac.v1.Role, {"rules": "rules"}),

@@ -7,10 +7,11 @@ the cloud arguments (plain values, never the spec model) and builds, all parente
     <name>-cluster-<cluster>        Cluster, and under it
         <...>-kafka                 its explicit pulumi_kafka.Provider (admin login)
         <...>-data                  DataPlane: topics, principals, ACLs, quotas
-    <name>-pool-<pool>              WorkerPool (after its cluster's data plane)
-    <name>-connector-<key>          Connector (after its pool and the data planes it uses;
-                                    key: the pipeline, `<pipeline>@<cluster>` when a
-                                    cutover moved it there)
+    <name>-pool-<pool>              WorkerPool (after its principal's boundary: the
+                                    principal, its ACLs, topics and quota)
+    <name>-connector-<key>          Connector (after its pool and its principal's boundary
+                                    on each cluster it uses; key: the pipeline, or
+                                    `<pipeline>@<cluster>` when a cutover moved it there)
 
 Cluster admin passwords come from ``admin_passwords`` (the local harness's) or are
 generated once per cluster and kept secret in the state. ``outputs`` is a plain summary the
@@ -29,13 +30,14 @@ import pulumi_kubernetes as k8s
 from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, IrsaSettings, NetworkArgs
 from bulkheads.connect.config import scram_jaas_config
 from bulkheads.plan.manifests.labels import kafka_pods
-from bulkheads.plan.manifests.strimzi import ConnectBuild
+from bulkheads.plan.manifests.strimzi import ConnectBuild, KafkaLogin
 from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
 from bulkheads.plan.plugins import build_image
 from components import tokens
 from components.cluster import Cluster, ClusterWiring
 from components.connector import Connector, ConnectorArgs
 from components.data_plane import DataPlane
+from components.kafka_exporter import KafkaExporter, KafkaExporterArgs
 from components.kafka_provider import kafka_provider
 from components.monitoring import prometheus_rule
 from components.network import Network
@@ -43,6 +45,7 @@ from components.replay_scheduler import ReplayScheduler, ReplaySchedulerArgs
 from components.secrets import GeneratedPassword
 from components.topics import DEFAULT_PROTECTION, Protection
 from components.worker_pool import (
+    ConnectTarget,
     EgressPeer,
     KubernetesRuntime,
     LocalRuntime,
@@ -107,11 +110,15 @@ class Platform(pulumi.ComponentResource):
             for connector in plan.connectors
         }
         self.alert_rules = self._alert_rules(name, args)
+        self.kafka_exporters = self._kafka_exporters(name, args)
         self.replay_schedulers = [
             ReplayScheduler(
                 f"{name}-replay-scheduler-{scheduler.pool}",
                 ReplaySchedulerArgs(
-                    scheduler, plan.environment, self.pools[scheduler.pool].target.namespace
+                    scheduler,
+                    plan.environment,
+                    self.pools[scheduler.pool].target.namespace,
+                    _login(self.pools[scheduler.pool].target),
                 ),
                 opts=pulumi.ResourceOptions(
                     parent=self,
@@ -185,7 +192,9 @@ class Platform(pulumi.ComponentResource):
                 runtime=runtime,
                 override_policy=pool.override_policy,
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[data_plane]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=data_plane.boundary_of(worker.principal)
+            ),
         )
 
     def _kubernetes_runtime(
@@ -279,9 +288,40 @@ class Platform(pulumi.ComponentResource):
                 scheduled=plan.scheduled,
             ),
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[pool, *(self.data_planes[c] for c in sorted(used))]
+                parent=self,
+                depends_on=[
+                    pool,
+                    *(
+                        r
+                        for c in sorted(used)
+                        for r in self.data_planes[c].boundary_of(plan.username)
+                    ),
+                ],
             ),
         )
+
+    def _kafka_exporters(self, name: str, args: PlatformArgs) -> list[KafkaExporter]:
+        """A Kafka Exporter per MSK cluster when the stack runs on EKS (``irsa`` set):
+        Strimzi runs its own beside its brokers, MSK has none."""
+        if args.irsa is None:
+            return []
+        return [
+            KafkaExporter(
+                f"{name}-kafka-exporter-{cluster}",
+                KafkaExporterArgs(
+                    cluster=cluster,
+                    environment=args.plan.environment,
+                    cluster_arn=self.clusters[cluster].msk.arn,
+                    brokers=self.clusters[cluster].msk.bootstrap_brokers_sasl_iam,
+                    region=cluster_args.msk.region,
+                    irsa=args.irsa,
+                    kubernetes=args.kubernetes,
+                ),
+                opts=pulumi.ResourceOptions(parent=self.clusters[cluster]),
+            )
+            for cluster, cluster_args in args.clusters.items()
+            if cluster_args.deploy == "msk"
+        ]
 
     def _alert_rules(self, name: str, args: PlatformArgs) -> list[pulumi.Resource]:
         """A PrometheusRule per alert group of a Kubernetes pool (in the pool's namespace)
@@ -351,3 +391,9 @@ class Platform(pulumi.ComponentResource):
         if plan.cutovers:  # the phases applied (what `bulkheads up` gates the next one on)
             summary["cutovers"] = {c.cutover: c.phase for c in plan.cutovers}
         return summary
+
+
+def _login(target: ConnectTarget) -> KafkaLogin:
+    """A Kubernetes pool's cluster login (set by its WorkerPool)."""
+    assert target.login is not None, f"pool {target.pool} is not on Kubernetes"
+    return target.login

@@ -20,6 +20,7 @@ QUOTA = "bulkheads:quota:Quota"
 WORKER_POOL = "bulkheads:runtime:WorkerPool"
 CONNECTOR = "bulkheads:runtime:Connector"
 REPLAY_SCHEDULER = "bulkheads:runtime:ReplayScheduler"
+KAFKA_EXPORTER = "bulkheads:ops:KafkaExporter"
 
 # pulumi-kafka resources
 KAFKA_PROVIDER = "pulumi:providers:kafka"

@@ -51,6 +51,7 @@ from bulkheads.plan.manifests.strimzi import (
     BROKER_CA_KEY,
     SECRET_PASSWORD_KEY,
     ConnectBuild,
+    KafkaLogin,
     broker_ca_secret,
     connect_service_account,
 )
@@ -138,7 +139,8 @@ class WorkerPoolArgs:
 class ConnectTarget:
     """Where a pool's connectors go: the REST endpoint (local) or the KafkaConnect CR.
 
-    ``workers`` are the resources connectors must wait for (the worker or CR).
+    ``workers`` are the resources connectors must wait for (the worker or CR);
+    ``login`` is how other pods of a Kubernetes pool reach its cluster (None locally).
     """
 
     runtime: Literal["kubernetes", "local"]
@@ -147,6 +149,7 @@ class ConnectTarget:
     connect_name: str
     namespace: str
     workers: tuple[pulumi.Resource, ...]
+    login: KafkaLogin | None = None
 
     @property
     def service_account(self) -> str:
@@ -345,4 +348,5 @@ class WorkerPool(pulumi.ComponentResource):
             connect_name=connect_name,
             namespace=namespace_name,
             workers=(self.kafka_connect,),
+            login=KafkaLogin(args.bootstrap_servers, runtime.broker_tls, ca_secret),
         )

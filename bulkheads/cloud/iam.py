@@ -168,3 +168,19 @@ def s3_grant_policy(grants: Sequence[S3Grant]) -> PolicyDocument:
             },
         ]
     return {"Version": VERSION, "Statement": statements}
+
+
+def msk_monitor_policy(cluster_arn: str, actions: Sequence[str]) -> PolicyDocument:
+    """``actions`` on one MSK cluster, all its topics and all its groups (no data read)."""
+    prefix, _, rest = cluster_arn.partition(":cluster/")
+    return {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": list(actions),
+                "Resource": [cluster_arn]
+                + [f"{prefix}:{kind}/{rest}/*" for kind in ("topic", "group")],
+            }
+        ],
+    }

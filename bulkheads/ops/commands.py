@@ -88,6 +88,12 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     live.add_argument("--watch", action="store_true", help="refresh until interrupted")
     live.add_argument("--interval", type=float, default=5.0, help="seconds (default 5)")
+    live.add_argument(
+        "--count",
+        type=int,
+        metavar="N",
+        help="with --watch: stop after N refreshes, exiting as the last one (default: never)",
+    )
     live.set_defaults(handler=guarded(_status))
 
 
@@ -144,6 +150,9 @@ def _diagram(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+CLEAR_SCREEN = "\033[2J\033[H"  # what --watch prints before each table
+
+
 def _status(args: argparse.Namespace) -> int:
     spec = load_stack_spec(resolve_stack(args))
     try:
@@ -155,14 +164,19 @@ def _status(args: argparse.Namespace) -> int:
         connect_urls=connect_urls(args),
         client_configs={cluster: Path(path) for cluster, path in configs.items()},
     )
+    if args.count is not None and (not args.watch or args.count < 1):
+        raise UsageError("--count takes a positive number and goes with --watch")
+    refreshes = 0
     while True:
         found = status.collect(spec, endpoints)
         if args.watch and args.format == "table":
-            print("\033[2J\033[H", end="")
+            print(CLEAR_SCREEN, end="")
         _show(args, found)
-        if not args.watch:
+        refreshes += 1
+        if not args.watch or refreshes == args.count:
             return EXIT_FINDINGS if any(entry.breaches for entry in found) else EXIT_OK
         try:
+            sys.stdout.flush()
             time.sleep(args.interval)
         except KeyboardInterrupt:
             return EXIT_OK

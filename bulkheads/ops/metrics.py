@@ -3,7 +3,8 @@ exactly the metrics the alert rules (``bulkheads.plan.alerts``) read.
 
 Brokers: under-replicated partitions and bytes in (cluster totals). Connect workers: failed
 tasks per connector, rebalances, MirrorMaker 2 replication latency per topic. Consumer
-group lag comes from the Kafka Exporter Strimzi runs beside the brokers. Every scraped
+group lag comes from the Kafka Exporter Strimzi runs beside the brokers (on MSK, from the
+one ``bulkheads.plan.manifests.kafka_exporter`` deploys). Every scraped
 series gets ``kafka_cluster`` (and ``pool`` on Connect workers) from its PodMonitor, so a
 rule names where it fires without knowing Kubernetes names.
 """

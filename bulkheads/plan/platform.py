@@ -39,10 +39,12 @@ from bulkheads.spec.model import (
     KubernetesRuntime,
     LocalRuntime,
     MirrorPipeline,
+    Pipeline,
     PlatformSpec,
     ReplayPipeline,
     SinkPipeline,
 )
+from bulkheads.spec.replay import ReplayFrom, ReplayUntil
 
 FILE_KEY = "file"
 BYTE_ARRAY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter"
@@ -114,15 +116,32 @@ class ConnectorPlan:
 
 
 @dataclass(frozen=True)
+class ScheduledReplay:
+    """One replay a pool's CronJob drives: its connector, the topics it reads, where it
+    starts and stops, and its MirrorMaker source alias (None: a sink-style replay)."""
+
+    connector: str
+    reads: tuple[str, ...]
+    start: ReplayFrom
+    until: ReplayUntil
+    mirror_alias: str | None
+
+
+@dataclass(frozen=True)
 class ReplaySchedulerPlan:
-    """The scheduler of one Kubernetes pool's replays: the connectors it runs (those the
-    stack declares running) inside the replay ``window`` (UTC ``HH:MM-HH:MM``)."""
+    """The scheduler of one Kubernetes pool's replays: those the stack declares running,
+    run inside the replay ``window`` (UTC ``HH:MM-HH:MM``)."""
 
     pool: str
     owner: str
     workload_class: WorkloadClass
     window: str
-    connectors: tuple[str, ...]
+    replays: tuple[ScheduledReplay, ...]
+
+    @property
+    def connectors(self) -> tuple[str, ...]:
+        """The replay connectors' names."""
+        return tuple(replay.connector for replay in self.replays)
 
 
 @dataclass(frozen=True)
@@ -182,7 +201,9 @@ def _replay_schedulers(
     for pool in pools:
         replays = [c for c in connectors if c.scheduled and c.pool == pool.worker.pool]
         running = tuple(
-            c.connector for c in replays if spec.pipelines[c.pipeline].connector.state == "running"
+            _scheduled(spec.pipelines[c.pipeline], c)
+            for c in replays
+            if spec.pipelines[c.pipeline].connector.state == "running"
         )
         if not running or not isinstance(pool.runtime, KubernetesPoolRuntime):
             continue  # (an empty resourceNames list would grant every connector)
@@ -192,10 +213,29 @@ def _replay_schedulers(
                 owner=pool.worker.owner,
                 workload_class=pool.worker.workload_class,
                 window=spec.classes.replay.window,
-                connectors=running,
+                replays=running,
             )
         )
     return tuple(schedulers)
+
+
+def mirror_alias(connector: ConnectorPlan) -> str | None:
+    """A MirrorMaker connector's source alias (its offsets' ``cluster`` key); None for
+    other connectors."""
+    if connector.connector_class != MIRROR_SOURCE_CONNECTOR:
+        return None
+    return connector.config.get("source.cluster.alias")
+
+
+def _scheduled(pipeline: Pipeline, connector: ConnectorPlan) -> ScheduledReplay:
+    assert isinstance(pipeline, ReplayPipeline)
+    return ScheduledReplay(
+        connector=connector.connector,
+        reads=connector.reads,
+        start=pipeline.start,
+        until=pipeline.until,
+        mirror_alias=mirror_alias(connector),
+    )
 
 
 def _runtime(runtime: KubernetesRuntime | LocalRuntime) -> KubernetesPoolRuntime | LocalPoolRuntime:

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bulkheads.plan.platform import LocalPoolRuntime, PlatformPlan
-from bulkheads.spec.model import MIRROR_SOURCE_CONNECTOR, PlatformSpec, ReplayPipeline
+from bulkheads.plan.platform import LocalPoolRuntime, PlatformPlan, mirror_alias
+from bulkheads.spec.model import PlatformSpec, ReplayPipeline
 from bulkheads.spec.replay import ReplayFrom, ReplayUntil, Window, parse_window
 
 TopicPartition = tuple[str, int]
@@ -193,16 +193,18 @@ def runbook(facts: RunbookFacts) -> str:
                 f"(reset, and {delete})",
             ]
         )
-    patch = f"kubectl -n {facts.namespace} patch kafkaconnector {facts.connector} --type merge"
+    state = (
+        f"kubectl -n {facts.namespace} patch configmap {state_config_map(facts.connector)} "
+        "--type merge"
+    )
     return "\n".join(
         [
             *head,
-            f"  stop:    kubectl -n {facts.namespace} patch cronjob {facts.cronjob} -p "
-            '\'{"spec":{"suspend":true}}\' && '
-            f'{patch} -p \'{{"spec":{{"state":"stopped"}}}}\'',
-            f"  reset:   kubectl -n {facts.namespace} annotate kafkaconnector "
-            f"{facts.connector} strimzi.io/connector-offsets=reset  (while stopped)",
-            f"  discard: stop, reset, then {delete}",
+            f'  stop:    {state} -p \'{{"data":{{"phase":"stopped"}}}}\'  '
+            f"(the {facts.cronjob} CronJob stops it within 5 minutes and keeps it stopped)",
+            f'  reset:   {state} -p \'{{"data":{{"phase":"waiting"}}}}\'  '
+            f"(forgets progress; the next run in the window starts at {facts.start} again)",
+            f"  discard: reset, then {delete}",
         ]
     )
 
@@ -249,6 +251,16 @@ class ReplayPlan:
         )
 
 
+def state_config_map(connector: str) -> str:
+    """The ConfigMap holding a replay's phase, slice and start offsets (``offsets.json``)."""
+    return f"{connector}-replay"
+
+
+def listed_offsets_config_map(connector: str) -> str:
+    """The ConfigMap Strimzi lists a replay connector's offsets into."""
+    return f"{connector}-replay-offsets"
+
+
 def scheduler_name(pool: str) -> str:
     """The Kubernetes CronJob (and its ServiceAccount and Role) driving ``pool``'s replays."""
     return f"{pool}-replay-scheduler"
@@ -281,9 +293,7 @@ def replay_plans(spec: PlatformSpec, plan: PlatformPlan) -> tuple[ReplayPlan, ..
                 held=pipeline.connector.state != "running",
                 reads=connector.reads,
                 writes=connector.writes,
-                mirror_alias=connector.config.get("source.cluster.alias")
-                if connector.connector_class == MIRROR_SOURCE_CONNECTOR
-                else None,
+                mirror_alias=mirror_alias(connector),
                 consumer_byte_rate=spec.quota_of(connector.pipeline).consumer_byte_rate,
                 rest_url=rest_url,
                 namespace=None if rest_url else pool_namespace(connector.pool),

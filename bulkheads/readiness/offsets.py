@@ -9,8 +9,10 @@
 - ``no-hand-edits``: a sink routes bad records to its dead-letter topic; with
   ``errors.tolerance=all`` and no DLQ they vanish (yellow); otherwise a poison record
   stops the task until someone moves the group's offset by hand (red).
-- ``replay-start``: where a replay's rerun starts is not declared in the spec; MirrorMaker
-  resumes from its stored offsets, so a rebuild from scratch means resetting them (yellow).
+- ``replay-start``: a replay's ``from`` (default ``earliest``) is applied by tooling when a
+  run starts: on a local pool by ``bulkheads replay tick``, on Kubernetes by the pool's
+  replay CronJob (green); a replay declared stopped or paused has no scheduler, so a run
+  started by hand resumes from its stored offsets (yellow).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from bulkheads.plan import names
 from bulkheads.plan.platform import ConnectorPlan
 from bulkheads.readiness.facts import Check, Facts, green
+from bulkheads.spec.model import LocalDeploy, ReplayPipeline
 
 OFFSETS_TOPIC_KEY = "offsets.storage.topic"
 GROUP_OVERRIDE_KEY = "consumer.override.group.id"
@@ -130,16 +133,32 @@ def no_hand_edits(facts: Facts) -> list[Check]:
 
 
 def replay_start(facts: Facts) -> list[Check]:
-    """Each replay declares where a rerun starts (the spec has no such field yet)."""
+    """Each replay's declared start is applied by tooling, not by hand."""
     pools = {pool.worker.pool: pool.worker for pool in facts.plan.pools}
-    return [
-        Check(
-            "yellow",
-            f"pipelines.{connector.pipeline}",
-            "where a rerun starts is not declared; it resumes from its offsets in "
-            f"{pools[connector.pool].offset_topic}, so a full rebuild means resetting them",
-            "declare the replay's start so tooling, not a person, resets its offsets",
-        )
-        for connector in facts.plan.connectors
-        if connector.kind == "replay"
-    ]
+    cronjobs = {name for plan in facts.plan.replay_schedulers for name in plan.connectors}
+    checks = []
+    for connector in facts.plan.connectors:
+        if connector.kind != "replay":
+            continue
+        replay = facts.spec.pipelines[connector.pipeline]
+        assert isinstance(replay, ReplayPipeline)
+        where = f"pipelines.{connector.pipeline}.from"
+        given = "declared" if "start" in replay.model_fields_set else "the default"
+        starts = f"starts at {replay.start} ({given})"
+        deploy = facts.spec.clusters[facts.spec.cluster_of(connector.pipeline)].deploy
+        if isinstance(deploy, LocalDeploy):
+            checks.append(green(where, f"{starts}, applied by `bulkheads replay tick`"))
+        elif connector.connector in cronjobs:
+            checks.append(green(where, f"{starts}, applied by its pool's replay CronJob"))
+        else:
+            checks.append(
+                Check(
+                    "yellow",
+                    where,
+                    f"{starts}, but it is declared {replay.connector.state}, so no scheduler "
+                    f"runs it: a run started by hand resumes from its offsets in "
+                    f"{pools[connector.pool].offset_topic}",
+                    "declare it running so its pool's CronJob applies the start",
+                )
+            )
+    return checks

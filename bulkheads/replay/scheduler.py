@@ -9,7 +9,8 @@ Per replay, in order:
 3. inside it, first time: stop it, read its start positions (``from``) and end positions
    (``until``) from its cluster, PATCH its offsets to the start, resume it;
 4. inside it, later: read its positions from its offsets; caught up -> stop it, ``done``;
-   else keep it running and measure its rate.
+   FAILED (connector or a task) -> restart what failed; else keep it running and measure
+   its rate.
 
 The clock (``now``), the Connect API and the Kafka position reader are injected.
 """
@@ -68,6 +69,12 @@ class ConnectApi:
         from bulkheads.connect import rest
 
         rest.patch_offsets(url, name, entries)
+
+    def restart_failed(self, url: str, name: str) -> bool:
+        """Restart the connector and its tasks that FAILED; False when none had."""
+        from bulkheads.connect import rest
+
+        return rest.restart_failed(url, name)
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,9 @@ def _step(
     if progress(record.starts, record.ends, record.positions).caught_up:
         record.done_at = iso(now)
         return ensure("stopped", "done", f"reached {replay.until}")
+    if api.restart_failed(url, name):  # restarted from its offsets, not resumed
+        record.phase = "running"
+        return Outcome(replay.pipeline, "running", "restarted what FAILED")
     return ensure("running", "running", f"inside {replay.window}")
 
 

@@ -8,7 +8,7 @@ The values are written as a stack would write them and merged under the stack's
 
 | setting                     | live    | derived | replay  |
 |-----------------------------|---------|---------|---------|
-| retention (min..max)        | 7d (1d..14d) | 3d (1d..30d) | 1d (1h..7d) |
+| retention (min..max)        | 7d (1d..14d) | 3d (1d..30d) | 1d (1h..30d) |
 | replication_factor / min ISR| 3 / 2   | 3 / 2   | 3 / 2   |
 | producer / consumer byte rate | 50MiB / 100MiB | 20MiB / 50MiB | 10MiB / 10MiB |
 | request_percentage          | 50      | 30      | 10      |
@@ -57,7 +57,9 @@ DEFAULT_CLASSES: dict[str, dict[str, Any]] = {
     "replay": {
         "retention": "1d",
         "retention_min": "1h",
-        "retention_max": "7d",
+        # a mirrored copy inherits its origin's retention: the longest the other classes
+        # allow fits; history kept longer is a decision (raise classes.replay.retention_max)
+        "retention_max": "30d",
         "replication_factor": 3,
         "min_insync_replicas": 2,
         "quota": {

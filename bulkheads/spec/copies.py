@@ -7,14 +7,19 @@ retention) and partitions. A mirrored copy takes the settings its mirror declare
 
 Used by the doctrine (bounds, a replay's reach into history) and by the plan (the copy's
 topic config), so both read one rule. Total over a spec whose references may not resolve:
-what cannot be known is ``None``.
+what cannot be known is ``None``. The pipelines that may hold a topic on a cluster are
+indexed once per spec (the last spec asked about), so a lookup does not scan them all.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from bulkheads.spec.model import MirrorPipeline, PlatformSpec
+
+Holders = dict[tuple[str | None, str], list[str]]
+_index: list[tuple[PlatformSpec, Holders]] = []
 
 DEFAULT_PARTITIONS = 3
 
@@ -38,20 +43,33 @@ def copy_settings(spec: PlatformSpec, mirror: str, topic: str) -> TopicSettings 
     return _copy_settings(spec, mirror, topic, frozenset())
 
 
+def _holders(spec: PlatformSpec) -> Holders:
+    """Per (cluster, topic), in spec order: the mirrors copying the topic there and the
+    other pipelines writing it there."""
+    if _index and _index[0][0] is spec:
+        return _index[0][1]
+    holders: Holders = defaultdict(list)
+    for name, pipeline in spec.pipelines.items():
+        cluster = _cluster_of(spec, name)
+        topics = pipeline.reads if isinstance(pipeline, MirrorPipeline) else pipeline.written_topics
+        for topic in dict.fromkeys(topics):
+            holders[(cluster, topic)].append(name)
+    _index[:] = [(spec, holders)]
+    return holders
+
+
 def _settings_on(
     spec: PlatformSpec, cluster: str, topic: str, seen: frozenset[str]
 ) -> TopicSettings | None:
-    for name, pipeline in spec.pipelines.items():
-        if _cluster_of(spec, name) != cluster:
-            continue
+    for name in _holders(spec).get((cluster, topic), ()):
+        pipeline = spec.pipelines[name]
         if isinstance(pipeline, MirrorPipeline):
-            if topic in pipeline.reads and name not in seen:
+            if name not in seen:
                 return _copy_settings(spec, name, topic, seen)
             continue
-        for write in pipeline.writes:
-            if write.topic == topic:
-                retention = write.retention or _class_retention(spec, name)
-                return TopicSettings(write.partitions, retention, name)
+        write = next(w for w in pipeline.writes if w.topic == topic)
+        retention = write.retention or _class_retention(spec, name)
+        return TopicSettings(write.partitions, retention, name)
     return None
 
 

@@ -35,21 +35,29 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 
 
+_SCALARS = (int, float, bool, type(None))
+
+
 def plain(value: Any) -> Any:
-    """``value`` as plain dicts/lists/scalars: unknowns become UNKNOWN, secrets their value."""
-    if isinstance(value, _DictProxy):
-        value = value["__target"]
-    if isinstance(value, _ListProxy):
-        value = value["__target"]
+    """``value`` as plain dicts/lists/scalars: unknowns become UNKNOWN, secrets their value.
+
+    Scalars are told apart by exact type first: the pack converts every property of every
+    resource once per rule, and the abstract ``Mapping`` check is the slow path.
+    """
+    kind = type(value)
+    if kind is str:
+        return UNKNOWN if _is_unknown(value) else value
+    if kind in _SCALARS:
+        return value
+    if kind is _DictProxy or kind is _ListProxy:
+        return plain(value["__target"])
+    if kind is dict or isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    if kind is list or isinstance(value, tuple):
+        return [plain(item) for item in value]
     if isinstance(value, Secret):
         return plain(value.value)
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if _is_unknown(value):
-        return UNKNOWN
-    return value
+    return UNKNOWN if _is_unknown(value) else value
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import yaml
 
 from bulkheads.engine import Engine
 from bulkheads.local import LocalPlatform
+from bulkheads.ops.commands import CLEAR_SCREEN
 from tests.integration.local_stack import isolated_spec
 from tests.integration.test_stack_local import ROOT, _restore, eventually
 
@@ -60,12 +61,12 @@ class OpsStack:
         result = self.bulkheads("status", "--stack", STACK, "--json")
         return result.returncode, {row["pipeline"]: row for row in json.loads(result.stdout)}
 
-    def runbook_commands(self, section: str) -> list[list[str]]:
-        """The ``bulkheads`` commands of one runbook section, as the runbook prints them."""
+    def runbook_commands(self, section: str, tool: str = "bulkheads") -> list[list[str]]:
+        """The ``tool`` commands of one runbook section, as the runbook prints them."""
         text = self.bulkheads("runbook", STACK, SINK).stdout
         body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
         block = body.split("```sh\n", 1)[1].split("```", 1)[0]
-        return [shlex.split(line) for line in block.splitlines() if line.startswith("bulkheads ")]
+        return [shlex.split(line) for line in block.splitlines() if line.startswith(f"{tool} ")]
 
     def produce(self, count: int) -> None:
         with self.source_file.open("a") as source:
@@ -195,3 +196,63 @@ def test_the_runbook_names_who_is_paged_and_what_it_touches(ops: OpsStack) -> No
     )
     for fact in facts:
         assert fact in text, fact
+
+
+def test_the_runbooks_roll_back_reverts_the_breaking_commit_previews_and_applies(
+    ops: OpsStack,
+) -> None:
+    """The whole roll-back block as printed, in a git repository holding the stack file: a
+    commit pausing the sink is applied; ``git log`` finds it, ``git revert`` undoes it,
+    ``bulkheads preview`` shows the sink's connector changing back, ``bulkheads up``
+    applies that."""
+    repo = ops.spec_file.parent
+    who = {f"GIT_{role}_{part}": value for role in ("AUTHOR", "COMMITTER")
+           for part, value in (("NAME", "ops"), ("EMAIL", "ops@example.invalid"))}  # fmt: skip
+    env = {**ops.env, **who, "GIT_EDITOR": "true"}
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    git("init", "-q")
+    git("add", ops.spec_file.name)
+    git("commit", "-qm", "the stack as deployed")
+    deployed = ops.spec_file.read_text()
+    document = yaml.safe_load(ops.spec_file.read_text())
+    document["config"]["bulkheads:platform"]["pipelines"][SINK]["connector"]["state"] = "paused"
+    ops.spec_file.write_text(yaml.safe_dump(document))
+    git("commit", "-qam", "pause the archive")
+    applied = ops.bulkheads("up", "--stack", STACK, "--yes")
+    assert applied.returncode == 0, applied.stderr[-3000:]
+    assert ops.status()[1][SINK]["connector_state"] == "PAUSED"
+
+    (log, revert) = ops.runbook_commands("Roll back", tool="git")
+    assert log[:3] == ["git", "log", "--oneline"] and revert == ["git", "revert", "<commit>"]
+    newest, subject = git(*log[1:]).splitlines()[0].split(" ", 1)
+    assert subject == "pause the archive"
+    git(*(newest if word == "<commit>" else word for word in revert[1:]))
+    assert ops.spec_file.read_text() == deployed
+
+    preview, up = ops.runbook_commands("Roll back")
+    assert preview == ["bulkheads", "preview", "--stack", STACK]
+    shown = ops.bulkheads(*preview[1:])
+    assert shown.returncode == 0, shown.stderr[-3000:]
+    changes = [line for line in (shown.stdout + shown.stderr).splitlines() if SINK in line]
+    assert any("update" in line for line in changes), shown.stdout[-3000:]
+    assert ops.status()[1][SINK]["connector_state"] == "PAUSED"  # a preview changes nothing
+    result = ops.bulkheads(*up[1:])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert ops.status()[1][SINK]["connector_state"] == "RUNNING"
+
+
+def test_status_watch_redraws_the_live_stack(ops: OpsStack) -> None:
+    """``--watch`` against the real stack: two full tables, each after a clear-screen."""
+    shown = ops.bulkheads("status", "--stack", STACK, "--watch", "--interval", "1", "--count", "2")
+    frames = shown.stdout.split(CLEAR_SCREEN)
+    assert frames[0] == "" and len(frames) == 3, shown.stdout[-2000:]
+    pipelines = yaml.safe_load(ops.spec_file.read_text())["config"]["bulkheads:platform"]
+    for frame in frames[1:]:
+        assert [line.split()[0] for line in frame.splitlines() if line and line[0] != " "] == (
+            sorted(pipelines["pipelines"])
+        )

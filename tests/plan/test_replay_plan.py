@@ -163,5 +163,7 @@ def test_kubernetes_runbook_names_its_cronjob_and_connector() -> None:
     (replay,) = replay_plans(spec, plan_platform(spec, ROOT))
     assert replay.rest_url is None and replay.namespace == f"connect-{replay.pool}"
     text = replay.runbook("dev")
-    assert f"patch cronjob {replay.pool}-replay-scheduler" in text
-    assert f"patch kafkaconnector {replay.connector}" in text
+    assert f"the {replay.pool}-replay-scheduler CronJob stops it" in text
+    state = f"kubectl -n {replay.namespace} patch configmap {replay.connector}-replay"
+    assert f'{state} --type merge -p \'{{"data":{{"phase":"stopped"}}}}\'' in text
+    assert f'{state} --type merge -p \'{{"data":{{"phase":"waiting"}}}}\'' in text

@@ -69,7 +69,7 @@ def test_retention_above_live_maximum(pack: Pack) -> None:
 def test_retention_below_replay_minimum(pack: Pack) -> None:
     assert run(pack, RETENTION, workload_class="replay", config={"retention.ms": "60000"}) == [
         "replay topic 'raw.orders.created' keeps data for 1m, below the replay minimum 1h; "
-        "set retention.ms between 1h and 7d"
+        "set retention.ms between 1h and 30d"
     ]
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
+from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.plan.platform import PlatformPlan, plan_platform
 from bulkheads.readiness.facts import Check, Facts, worst
 from bulkheads.readiness.scorecard import AREAS, score
-from bulkheads.spec.loader import platform_from_mapping
+from bulkheads.spec.loader import load_stack_file, platform_from_mapping
 from tests.cost.estate import estate, pool
 
 ROUTER = "org.apache.kafka.connect.transforms.RegexRouter"
@@ -199,11 +200,20 @@ def test_no_hand_edits_needs_a_dead_letter_topic(errors: dict[str, str], expecte
     assert status("no-hand-edits", facts(platform)) == expected
 
 
-def test_replay_start_is_a_gap_while_replays_exist() -> None:
+def test_replay_start_is_applied_by_the_cronjob_unless_no_scheduler_runs_it() -> None:
     platform = base()
-    assert status("replay-start", facts(platform)) == "yellow"
-    del platform["pipelines"]["orders-rebuild"]
     assert status("replay-start", facts(platform)) == "green"
+    platform["pipelines"]["orders-rebuild"]["connector"]["state"] = "stopped"
+    (check,) = non_green("replay-start", facts(platform))
+    assert "declared stopped, so no scheduler runs it" in check.detail
+
+
+def test_replay_start_is_applied_by_the_local_scheduler() -> None:
+    stack = load_stack_file(PROJECT_ROOT / "stacks" / "Pulumi.local.yaml")
+    local = Facts(stack.spec, plan_platform(stack.spec, PROJECT_ROOT), stack.config)
+    (check,) = signal("replay-start")(local)
+    assert (check.status, check.where) == ("green", "pipelines.orders-rebuild.from")
+    assert "earliest (the default)" in check.detail
 
 
 # --- Data contracts --------------------------------------------------------------------
@@ -396,11 +406,26 @@ def test_thresholds(alerts: dict[str, Any], expected: str) -> None:
     assert status("thresholds", facts(platform)) == expected
 
 
-def test_alert_rules_are_a_gap_per_cluster() -> None:
-    assert [c.where for c in non_green("alert-rules", facts(base()))] == [
-        "plan: clusters.ingest",
-        "plan: clusters.delivery",
-    ]
+def test_alert_rules_read_the_planned_groups() -> None:
+    checks = non_green("alert-rules", facts(base()))
+    # ingest runs on Strimzi (capacity rules planned); delivery on MSK gets none
+    assert [(c.status, c.where) for c in checks] == [("yellow", "plan: clusters.delivery")]
+    assert "CloudWatch" in checks[0].fix
+
+
+def test_alert_rules_without_task_health_rules_are_a_gap() -> None:
+    platform = base()
+    platform["pipelines"]["orders-archive"]["alerts"] = {"failed_tasks": 0}
+    gaps = [c.where for c in non_green("alert-rules", facts(platform))]
+    assert "plan: clusters.delivery: pipelines orders-archive" in gaps
+
+
+def test_alert_rules_missing_from_the_plan_are_red() -> None:
+    plain = facts(base())
+    emptied = dataclasses.replace(plain.plan, alerts=())
+    checks = non_green("alert-rules", dataclasses.replace(plain, plan=emptied))
+    assert {c.status for c in checks} == {"red", "yellow"}
+    assert "plan: clusters.ingest" in [c.where for c in checks]
 
 
 # --- the scorecard ---------------------------------------------------------------------
@@ -411,10 +436,10 @@ def test_an_area_is_its_worst_signal() -> None:
     verdicts = {area.name: area.status for area in card.areas}
     assert verdicts == {
         "Compatibility": "green",  # the Debezium and S3 plugins are declared and pinned
-        "Offsets": "yellow",  # the replay's start
+        "Offsets": "green",
         "Data contracts": "green",
         "Cost model": "green",
         "Rollback": "yellow",  # no cutovers
-        "Observability": "yellow",  # no alert rules
+        "Observability": "yellow",  # no capacity rules for MSK
     }
     assert card.status == "yellow"

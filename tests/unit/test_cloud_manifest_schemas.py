@@ -20,7 +20,7 @@ STACKS = Path(__file__).resolve().parents[2] / "stacks"
 STRIMZI_GROUP = "kafka.strimzi.io"
 CORE_KINDS = {
     "Namespace", "Secret", "NetworkPolicy", "Role", "RoleBinding",
-    "ConfigMap", "ServiceAccount", "CronJob",
+    "ConfigMap", "ServiceAccount", "CronJob", "Deployment", "PodDisruptionBudget",
 }  # fmt: skip
 # kinds neither schema source covers: EKS's SecurityGroupPolicy, prometheus-operator's CRDs
 UNCOVERED_KINDS = {"SecurityGroupPolicy", "PodMonitor", "PrometheusRule"}

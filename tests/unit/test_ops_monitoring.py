@@ -4,6 +4,7 @@ Exporter, PodMonitor) and gets the PrometheusRule of its alert group, exactly as
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -115,3 +116,64 @@ def test_every_metric_an_alert_reads_is_exported(prod: PlatformSpec) -> None:
         for name in re.findall(r"([a-z_]+)\{", rule.expr)
     }
     assert used and used <= exported, used - exported
+
+
+def test_msk_clusters_get_a_kafka_exporter_with_a_describe_only_role(
+    program: CloudHarness, prod: PlatformSpec
+) -> None:
+    """Each of prod's MSK clusters gets an exporter logging in with IAM, its role trusted
+    by exactly its ServiceAccount and allowed to describe only, scraped as that cluster."""
+    msk = sorted(n for n, c in prod.clusters.items() if c.deploy.kind == "msk")
+    exporters = program.of_type(tokens.KAFKA_EXPORTER)
+    assert sorted(e.inputs["cluster"] for e in exporters) == msk and len(msk) == 2
+    delivery = msk[0]
+    deployments = program.of_type(tokens.K8S_DEPLOYMENT)
+    assert len(deployments) == len(msk)
+    (deployment,) = [
+        d for d in deployments if d.inputs["metadata"]["namespace"] == f"kafka-exporter-{delivery}"
+    ]
+    meta, spec = deployment.inputs["metadata"], deployment.inputs["spec"]
+    assert meta["name"] == "kafka-exporter"
+    pod = spec["template"]["spec"]
+    (container,) = pod["containers"]
+    assert pod["serviceAccountName"] == "kafka-exporter"
+    assert container["ports"] == [{"name": "tcp-prometheus", "containerPort": 9308}]
+    flags = container["args"]
+    assert {"--sasl.mechanism=awsiam", "--tls.enabled", "--sasl.enabled"} <= set(flags)
+    assert any(f.startswith("--kafka.server=") for f in flags)
+    assert any(f.startswith("--sasl.aws-region=") and f != "--sasl.aws-region=" for f in flags)
+    (account,) = [
+        r for r in program.of_type(tokens.K8S_SERVICE_ACCOUNT)
+        if r.inputs["metadata"].get("namespace") == f"kafka-exporter-{delivery}"
+    ]  # fmt: skip
+    assert "eks.amazonaws.com/role-arn" in account.inputs["metadata"]["annotations"]
+    (role,) = [
+        r for r in program.of_type(tokens.AWS_IAM_ROLE) if f"kafka-exporter-{delivery}" in r.name
+    ]
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Condition"]
+    account_id = f"system:serviceaccount:kafka-exporter-{delivery}:kafka-exporter"
+    assert account_id in json.dumps(trust)
+    (policy,) = [
+        r
+        for r in program.of_type(tokens.AWS_IAM_ROLE_POLICY)
+        if f"kafka-exporter-{delivery}" in r.name
+    ]
+    (statement,) = json.loads(policy.inputs["policy"])["Statement"]
+    assert statement["Action"] == [
+        "kafka-cluster:Connect",
+        "kafka-cluster:DescribeCluster",
+        "kafka-cluster:DescribeTopic",
+        "kafka-cluster:DescribeGroup",
+    ]
+    monitors = [
+        r for r in program.of_type(tokens.POD_MONITOR)
+        if r.inputs["metadata"]["namespace"] == f"kafka-exporter-{delivery}"
+    ]  # fmt: skip
+    (monitor,) = monitors
+    assert monitor.inputs["spec"]["selector"]["matchLabels"] == {
+        "app.kubernetes.io/name": "kafka-exporter",
+        "bulkheads.io/cluster": delivery,
+    }
+    assert {"action": "replace", "targetLabel": "kafka_cluster", "replacement": delivery} in (
+        monitor.inputs["spec"]["podMetricsEndpoints"][0]["relabelings"]
+    )

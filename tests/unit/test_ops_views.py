@@ -10,6 +10,7 @@ import pytest
 
 from bulkheads.cli import main
 from bulkheads.ops import diagram
+from bulkheads.ops.commands import CLEAR_SCREEN
 from bulkheads.ops.endpoints import EndpointError, Endpoints, parse_assignments
 from bulkheads.ops.lag import Lag, Progress, mirror_positions
 from bulkheads.ops.status import PipelineStatus, breaches, render
@@ -165,3 +166,33 @@ def test_endpoints_reach_kubernetes_pools_and_named_clusters(tmp_path: Path) -> 
         endpoints.admin_config("lake")
     with pytest.raises(ValueError, match="write --connect-url as NAME=VALUE"):
         parse_assignments(["search-sinks"], "--connect-url")
+
+
+def test_status_watch_redraws_each_refresh_and_exits_as_the_last(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three refreshes of a sink recovering: each is a fresh table after a clear-screen,
+    ``--interval`` apart, and the exit code is the last one's."""
+    failing = status_row()
+    failing.breaches.extend(breaches(failing))
+    catching_up = status_row(tasks={"0": "RUNNING"}, failed_tasks=0, error=None)
+    catching_up.breaches.extend(breaches(catching_up))
+    healthy = status_row(tasks={"0": "RUNNING"}, failed_tasks=0, error=None, lag=Lag(0, 0.0))
+    frames = iter([[failing], [catching_up], [healthy]])
+    monkeypatch.setattr("bulkheads.ops.status.collect", lambda spec, endpoints: next(frames))
+    slept: list[float] = []
+    monkeypatch.setattr("bulkheads.ops.commands.time.sleep", slept.append)
+
+    code = main(["status", "local", "--watch", "--interval", "0.25", "--count", "3"])
+    drawn = capsys.readouterr().out.split(CLEAR_SCREEN)
+    assert (code, drawn[0], slept) == (0, "", [0.25, 0.25])
+    assert [frame.splitlines()[0].rsplit("—", 1)[1] for frame in drawn[1:]] == [
+        " 2 breach(es)",
+        " 1 breach(es)",
+        " ok",
+    ]
+    assert "0:FAILED" in drawn[1] and "0:RUNNING" in drawn[3] and "0:FAILED" not in drawn[3]
+
+    frames = iter([[healthy], [failing]])
+    assert main(["status", "local", "--watch", "--interval", "0", "--count", "2"]) == 1
+    assert main(["status", "local", "--count", "2"]) == 2  # --count needs --watch

@@ -130,11 +130,22 @@ def expected_counts(prod: PlatformSpec, plan: PlatformPlan) -> Counter[str]:
     # a pool whose pipelines declare S3 locations gets an IAM role and its policy
     for kind in (tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY):
         expected[kind] += sum(bool(pool.s3) for pool in plan.pools)
-    # each Kubernetes pool running replays: its scheduler's account, Role, binding, CronJob
+    # each Kubernetes pool running replays: its scheduler's account, Role, binding, CronJob,
+    # and a state ConfigMap per replay it drives
     expected[tokens.REPLAY_SCHEDULER] += len(plan.replay_schedulers)
+    expected[tokens.K8S_CONFIG_MAP] += sum(len(s.replays) for s in plan.replay_schedulers)
     for kind in (tokens.K8S_SERVICE_ACCOUNT, tokens.K8S_ROLE, tokens.K8S_ROLE_BINDING):
         expected[kind] += len(plan.replay_schedulers)
     expected[tokens.K8S_CRON_JOB] += len(plan.replay_schedulers)
+    # each MSK cluster: a Kafka Exporter (namespace, account, deployment, budget, PodMonitor,
+    # role)
+    msk = sum(c.deploy.kind == "msk" for c in prod.clusters.values())
+    for kind in (
+        tokens.KAFKA_EXPORTER, tokens.K8S_NAMESPACE, tokens.K8S_SERVICE_ACCOUNT,
+        tokens.K8S_DEPLOYMENT, tokens.K8S_POD_DISRUPTION_BUDGET, tokens.POD_MONITOR,
+        tokens.AWS_IAM_ROLE, tokens.AWS_IAM_ROLE_POLICY,
+    ):  # fmt: skip
+        expected[kind] += msk
     return expected
 
 
@@ -331,3 +342,28 @@ def test_dev_program_builds_its_planned_data_plane(harness: CloudHarness) -> Non
     assert counts[tokens.KAFKA_ACL] == sum(len(g.bindings) for c in clusters for g in c.grants)
     assert counts[tokens.CONNECTOR] == len(dev.pipelines)
     assert counts[tokens.NETWORK] == 1 and counts[tokens.AWS_SUBNET] == 3
+
+
+def test_connectors_wait_for_their_own_boundary_only(
+    program: CloudHarness, prod: PlatformSpec
+) -> None:
+    """A connector depends on its principal, ACLs, topics and quota on each cluster it uses
+    (and on its pool), never on another principal's: a dependency list the size of one
+    boundary, not of a cluster."""
+    plan = plan_platform(prod, ROOT)
+    acls = {r.urn: r.name for r in program.of_type(tokens.KAFKA_ACL)}
+    topics = {r.urn: r.inputs["name"] for r in program.of_type(tokens.KAFKA_TOPIC)}
+    for connector in plan.connectors:
+        component = program.one(tokens.CONNECTOR, f"prod-connector-{connector.pipeline}")
+        deps = set(component.dependencies)
+        granted = {acls[urn].split("-grant-", 1)[1] for urn in deps & acls.keys()}
+        assert granted and all(g.startswith(f"{connector.username}-") for g in granted)
+        bound = {
+            b.resource_name
+            for c in plan.clusters.values()
+            for g in c.grants
+            if g.principal.username == connector.username
+            for b in g.bindings
+            if b.resource_type == "Topic"
+        }
+        assert {topics[urn] for urn in deps & topics.keys()} == bound & set(topics.values())

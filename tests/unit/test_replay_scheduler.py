@@ -62,6 +62,13 @@ class FakeConnect(ConnectApi):
         self.calls.append("patch")
         self.stored = entries
 
+    def restart_failed(self, url: str, name: str) -> bool:
+        if self.connector_state != "FAILED":
+            return False
+        self.calls.append("restart")
+        self.connector_state = "RUNNING"
+        return True
+
     def copy_up_to(self, positions: dict[TopicPartition, int]) -> None:
         self.stored = connector_offsets("local-replay", positions)
 
@@ -129,6 +136,18 @@ def test_caught_up_stops_itself_and_stays_done_until_rerun(tmp_path: Path) -> No
     rows = status_rows((REPLAY,), store.load(), LATER)
     assert (rows[0]["phase"], rows[0]["records_done"], rows[0]["records_total"]) == ("done", 90, 90)
     assert "done: window 22:00-04:00 UTC open" in render_status(rows)
+
+
+def test_a_failed_replay_is_restarted_not_resumed() -> None:
+    connect, records = FakeConnect(), {}
+    run(connect, records, INSIDE)
+    connect.copy_up_to({TP0: 60, TP1: 30})
+    connect.connector_state, before = "FAILED", len(connect.calls)
+    assert run(connect, records, LATER) == "running"
+    assert connect.calls[before:] == ["restart"]  # not a resume of the failed connector
+    assert connect.connector_state == "RUNNING"
+    assert run(connect, records, LATER.replace(hour=2)) == "running"
+    assert connect.calls.count("restart") == 1  # nothing failed any more
 
 
 def test_held_replays_stay_stopped_inside_the_window() -> None:

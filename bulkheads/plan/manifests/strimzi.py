@@ -47,6 +47,22 @@ SECRET_CONFIG_PROVIDER = {
 }
 
 
+@dataclass(frozen=True)
+class KafkaLogin:
+    """How a pod of a pool's namespace reaches the pool's cluster: its bootstrap servers
+    (a value or a deferred one), whether it speaks TLS, and the Secret holding the brokers'
+    CA (None: the JVM's own CAs)."""
+
+    bootstrap_servers: Deferred | str
+    tls: bool
+    ca_secret: str | None = None
+
+
+def connector_config_secret(connector: str) -> str:
+    """The Secret holding a connector's secret config values (its logins included)."""
+    return f"{connector}-connector-config"
+
+
 def kafka_service_account(cluster: str) -> str:
     """The service account Strimzi creates for the brokers of ``cluster``."""
     return f"{cluster}-kafka"
@@ -381,17 +397,27 @@ def kafka_connector(
     tasks_max: int,
     state: str,
     config: Mapping[str, str],
+    offsets: tuple[str, str] | None = None,
 ) -> Manifest:
-    """A ``KafkaConnector`` on KafkaConnect ``connect_name``, restarted when it fails."""
+    """A ``KafkaConnector`` on KafkaConnect ``connect_name``, restarted when it fails.
+
+    ``offsets`` (default none) names the ConfigMaps Strimzi alters its offsets from and
+    lists them into (``strimzi.io/connector-offsets`` alter | list).
+    """
+    spec: dict[str, Any] = {
+        "class": connector_class,
+        "tasksMax": tasks_max,
+        "state": state,
+        "autoRestart": {"enabled": True},
+        "config": dict(config),
+    }
+    if offsets is not None:
+        alter_from, list_to = offsets
+        spec["alterOffsets"] = {"fromConfigMap": {"name": alter_from}}
+        spec["listOffsets"] = {"toConfigMap": {"name": list_to}}
     return {
         "apiVersion": API_VERSION,
         "kind": "KafkaConnector",
         "metadata": metadata(name, namespace, {**labels, "strimzi.io/cluster": connect_name}),
-        "spec": {
-            "class": connector_class,
-            "tasksMax": tasks_max,
-            "state": state,
-            "autoRestart": {"enabled": True},
-            "config": dict(config),
-        },
+        "spec": spec,
     }

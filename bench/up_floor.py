@@ -1,0 +1,305 @@
+"""Benchmark: a real ``bulkheads up`` of a generated local estate vs the AdminClient floor.
+
+Run (real Kafka and Connect on 127.0.0.1, the built toolchain; hold the shared lock)::
+
+    flock /tmp/bulkheads-integration.lock .venv/bin/python bench/up_floor.py --pipelines 30
+
+Side by side in one run, each on its own fresh local Kafka (started before the clock):
+
+- the floor: a direct script creating the estate's topics, SCRAM users and ACLs with the
+  confluent-kafka AdminClient (one batched request each) and its quotas with one batched
+  ``AlterClientQuotas`` of Kafka's Java Admin (``bench/QuotaFloor.java``; confluent-kafka
+  has no quota API, so the JVM's start is in the floor);
+- ``bulkheads up local --yes`` of the same estate (``tests/estates.py``): validate,
+  preview with the pack, apply — which also starts the three pools' Connect workers and
+  creates a connector per pipeline, which the floor does not; then the same ``up`` again,
+  which changes nothing.
+
+Prints the wall time of each, its ratio to the floor, the CPU seconds each kind of process
+used during the ``up`` (engine, program, providers, pack) and the size of the state file.
+``--env KEY=VALUE`` (repeatable) sets engine environment for the ``up`` runs, to compare
+settings at the same size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bulkheads.local import LocalPlatform  # noqa: E402
+from bulkheads.plan.platform import plan_platform  # noqa: E402
+from bulkheads.plan.types import ClusterPlan  # noqa: E402
+from bulkheads.spec.loader import load_platform  # noqa: E402
+from components.quotas import quota_config_strings  # noqa: E402
+from tests.estates import write_local_estate  # noqa: E402
+from tests.integration.conftest import _free_port  # noqa: E402
+
+TIMEOUT = 120.0
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def floor(
+    plan: ClusterPlan, admin_config: dict[str, Any], libs: Path, work: Path
+) -> dict[str, float]:
+    """Create ``plan``'s topics, SCRAM users, ACLs and quotas directly; seconds per part."""
+    from confluent_kafka import admin as kafka_admin
+
+    client: Any = kafka_admin.AdminClient(admin_config)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    topics = [
+        kafka_admin.NewTopic(t.name, t.partitions, t.replication_factor, config=dict(t.config))
+        for t in plan.topics
+    ]
+    for future in client.create_topics(topics, request_timeout=TIMEOUT).values():
+        future.result()
+    timings["topics"] = time.perf_counter() - start
+    start = time.perf_counter()
+    info = kafka_admin.ScramCredentialInfo(kafka_admin.ScramMechanism.SCRAM_SHA_512, 4096)
+    users = [
+        kafka_admin.UserScramCredentialUpsertion(p.username, info, secrets.token_bytes(24))
+        for p in plan.principals
+    ]
+    for future in client.alter_user_scram_credentials(users).values():
+        future.result()
+    timings["scram users"] = time.perf_counter() - start
+    start = time.perf_counter()
+    acls = [
+        kafka_admin.AclBinding(
+            kafka_admin.ResourceType[b.resource_type.upper()],
+            b.resource_name,
+            kafka_admin.ResourcePatternType[b.pattern_type.upper()],
+            grant.principal.kafka_principal,
+            b.host,
+            kafka_admin.AclOperation[_upper_snake(b.operation)],
+            kafka_admin.AclPermissionType.ALLOW,
+        )
+        for grant in plan.grants
+        for b in grant.bindings
+    ]
+    for future in client.create_acls(acls, request_timeout=TIMEOUT).values():
+        future.result()
+    timings["acls"] = time.perf_counter() - start
+    start = time.perf_counter()
+    login = work / "admin.properties"
+    login.write_text(
+        "".join(f"{k}={v}\n" for k, v in admin_config.items() if not k.startswith("sasl."))
+        + f"sasl.mechanism={admin_config['sasl.mechanism']}\n"
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{admin_config["sasl.username"]}" password="{admin_config["sasl.password"]}";\n'
+    )
+    lines = "".join(
+        f"{q.entity_type}\t{q.entity_name}\t"
+        + ",".join(f"{k}={v}" for k, v in quota_config_strings(q.config).items())
+        + "\n"
+        for q in plan.quotas
+    )
+    subprocess.run(
+        ["java", "-cp", f"{work}:{libs}/*", "QuotaFloor", str(login)],
+        input=lines, text=True, check=True, timeout=TIMEOUT,
+    )  # fmt: skip
+    timings["quotas (JVM start included)"] = time.perf_counter() - start
+    visible = _check_floor(client, plan, len(acls))
+    print(f"  (the broker showed all of it {visible:.1f} s after the last acknowledgement)")
+    return timings
+
+
+def compile_quota_floor(libs: Path, work: Path) -> None:
+    """Compile ``QuotaFloor.java`` into ``work`` (before the clock starts)."""
+    source = ROOT / "bench" / "QuotaFloor.java"
+    subprocess.run(["javac", "-cp", f"{libs}/*", "-d", str(work), str(source)], check=True)
+
+
+def _check_floor(client: Any, plan: ClusterPlan, acls: int, deadline: float = 600.0) -> float:
+    """Seconds until the broker shows every topic, user and ACL the floor created (its
+    metadata image applies the controller's records some time after they are acknowledged);
+    exits if that takes longer than ``deadline``."""
+    from confluent_kafka import admin as kafka_admin
+
+    anything: list[Any] = [None, None, None]
+    everything = kafka_admin.AclBindingFilter(
+        kafka_admin.ResourceType.ANY, anything[0], kafka_admin.ResourcePatternType.ANY,
+        anything[1], anything[2], kafka_admin.AclOperation.ANY, kafka_admin.AclPermissionType.ANY,
+    )  # fmt: skip
+    users = {p.username for p in plan.principals}
+    start = time.perf_counter()
+    while True:
+        held = (
+            len(set(client.list_topics(timeout=TIMEOUT).topics) & {t.name for t in plan.topics}),
+            len(set(client.describe_user_scram_credentials().result()) & users),
+            len(client.describe_acls(everything).result(timeout=TIMEOUT)),
+        )
+        if held == (len(plan.topics), len(plan.principals), acls):
+            return time.perf_counter() - start
+        if time.perf_counter() - start > deadline:
+            sys.exit(f"the floor did not create everything: held (topics, users, acls) {held}")
+        time.sleep(1)
+
+
+def _upper_snake(operation: str) -> str:
+    """``DescribeConfigs`` -> ``DESCRIBE_CONFIGS`` (confluent-kafka's enum names)."""
+    return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(operation)).upper()
+
+
+def _label(pid: int, root: int, argv: list[str]) -> str:
+    text = " ".join(argv)
+    if pid == root:
+        return "bulkheads CLI (python)"
+    if argv and Path(argv[0]).name == "pulumi":  # before the needles: it names the pack dir
+        return "pulumi CLI (engine, go)"
+    for needle, label in (
+        ("pulumi-resource-kafka", "kafka provider (go)"),
+        ("pulumi-resource-pulumi-python", "dynamic providers (python)"),
+        ("policies", "policy pack (python)"),
+        ("pulumi-language-python-exec", "program (python)"),
+        ("pulumi-language-python", "language host (go)"),
+    ):
+        if needle in text:
+            return label
+    return Path(argv[0]).name if argv else "?"
+
+
+class CpuSampler:
+    """CPU seconds per kind of process under ``root`` (polled from /proc every 0.2 s)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.last: dict[int, tuple[str, float]] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.2):
+            self.sample()
+
+    def sample(self) -> None:
+        parents: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
+        for pid in cpu:
+            ancestor = pid
+            while ancestor not in (self.root, 0, 1) and ancestor in parents:
+                ancestor = parents[ancestor]
+            if ancestor != self.root:
+                continue
+            label = self.last.get(pid, ("", 0.0))[0]
+            if not label:
+                try:
+                    argv = (Path("/proc") / str(pid) / "cmdline").read_text().split("\0")
+                except OSError:
+                    continue
+                label = _label(pid, self.root, [a for a in argv if a])
+            self.last[pid] = (label, cpu[pid])
+
+    def totals(self) -> dict[str, float]:
+        self.stop.set()
+        self.thread.join()
+        summed: dict[str, float] = defaultdict(float)
+        for label, seconds in self.last.values():
+            summed[label] += seconds
+        return dict(sorted(summed.items(), key=lambda item: -item[1]))
+
+
+def bulkheads_up(env: dict[str, str]) -> tuple[float, dict[str, Any], dict[str, float]]:
+    """``bulkheads up local --yes --json``: wall seconds, its document, CPU per process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "bulkheads"), "up", "local", "--yes", "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    sampler = CpuSampler(proc.pid)
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - start
+    cpu = sampler.totals()
+    if proc.returncode != 0:
+        sys.exit(f"bulkheads up exited {proc.returncode}\n{stdout[-4000:]}\n{stderr[-4000:]}")
+    return wall, json.loads(stdout), cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pipelines", type=int, default=30)
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="up-floor-") as tmp:
+        work = Path(tmp)
+        port = _free_port()
+        spec_file = write_local_estate(
+            work / "Pulumi.local.yaml",
+            args.pipelines,
+            bootstrap=f"127.0.0.1:{port}",
+            rest_ports=(_free_port(), _free_port(), _free_port()),
+            data_dir=work / "data",
+        )
+        cluster = plan_platform(load_platform(spec_file), ROOT).clusters["local"]
+        acls = sum(len(g.bindings) for g in cluster.grants)
+        print(
+            f"estate: {args.pipelines} pipelines, {len(cluster.topics)} topics, "
+            f"{len(cluster.principals)} SCRAM users, {acls} ACLs, {len(cluster.quotas)} quotas"
+        )
+        floor_platform = LocalPlatform(state_dir=work / "floor")
+        try:
+            connection = floor_platform.start_kafka(
+                port=_free_port(), controller_port=_free_port(), cluster="local", timeout=300
+            )
+            libs = floor_platform.ensure_jars()
+            compile_quota_floor(libs, work)
+            parts = floor(cluster, {**connection.client_config()}, libs, work)
+        finally:
+            floor_platform.down()
+        floor_total = sum(parts.values())
+        print(f"floor (AdminClient): {floor_total:.1f} s  " + ", ".join(
+            f"{name} {seconds:.1f} s" for name, seconds in parts.items()
+        ))  # fmt: skip
+        env = {
+            **os.environ,
+            "BULKHEADS_STATE_DIR": str(work / "up" / "local"),
+            "BULKHEADS_PULUMI_DIR": str(work / "up" / "pulumi"),
+            "BULKHEADS_SPEC_FILE": str(spec_file),
+            **dict(item.split("=", 1) for item in args.env),
+        }
+        platform = LocalPlatform(state_dir=work / "up" / "local")
+        try:
+            platform.start_kafka(port=port, controller_port=port + 1, cluster="local", timeout=300)
+            for run in ("first up", "no-op up"):
+                wall, document, cpu = bulkheads_up(env)
+                changes = ", ".join(f"{n} {op}" for op, n in document["changes"].items())
+                print(
+                    f"{run}: {wall:.1f} s (apply {document['seconds']} s), "
+                    f"ratio to floor {wall / floor_total:.1f}x; changes: {changes or 'none'}"
+                )
+                print("  cpu s: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
+            states = list((work / "up" / "pulumi" / "backend").rglob("local.json"))
+            if states:
+                state = json.loads(states[0].read_text())
+                resources = len(state["checkpoint"]["latest"]["resources"])
+                print(f"state: {resources} resources, {states[0].stat().st_size / 1e6:.1f} MB")
+        finally:
+            platform.down()
+
+
+if __name__ == "__main__":
+    main()
