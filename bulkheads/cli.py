@@ -22,6 +22,7 @@ def _registrars() -> list[Register]:
     from bulkheads import main_job
     from bulkheads.connect import commands as connect_commands
     from bulkheads.cost import commands as cost_commands
+    from bulkheads.cutover import commands as cutover_commands
     from bulkheads.local import commands as local_commands
     from bulkheads.ops import commands as ops_commands
     from bulkheads.plan import commands as plan_commands
@@ -41,6 +42,7 @@ def _registrars() -> list[Register]:
         connect_commands.register,
         replay_commands.register,
         verify_commands.register,
+        cutover_commands.register,
     ]
 
 

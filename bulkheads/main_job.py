@@ -11,7 +11,9 @@ Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing an
 ``--target URN`` (repeatable), ``--refresh`` and ``--diff`` pass through to the engine.
 ``make up`` runs ``bulkheads up local --yes --refresh``. One ``up`` per stack runs at a
 time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
-(``bulkheads.up_guard``).
+(``bulkheads.up_guard``). ``up`` refuses (exit 1, each reason named) to advance a cutover
+past a phase whose gate fails on the live platform (``bulkheads.cutover.advance``) unless
+``--skip-cutover-gate``, which says what it skipped.
 """
 
 from __future__ import annotations
@@ -44,12 +46,20 @@ from bulkheads.cli_support import (
     wants_json,
 )
 from bulkheads.connect.rest import ConnectRestError, get_status
+from bulkheads.cutover import phases
+from bulkheads.cutover.advance import refusals
+from bulkheads.cutover.gates import DEFAULT_MAX_LAG, Observed
+from bulkheads.cutover.live import observe
 from bulkheads.engine import LOCAL_STACK, BackendError, Engine, EngineError, backend_url
 from bulkheads.engine_events import EngineRun
+from bulkheads.local.commands import start_local_clusters
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.spec.model import LocalDeploy, PlatformSpec
+from bulkheads.ops.endpoints import EndpointError, Endpoints
+from bulkheads.ops.lag import KafkaException
+from bulkheads.plan.cutover import CutoverPlan
+from bulkheads.spec.model import PlatformSpec
 from bulkheads.up_guard import (
     StateLocked,
     UpInProgress,
@@ -81,6 +91,17 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         epilog="example: bulkheads up prod --target 'urn:pulumi:prod::bulkheads::…' --diff",
     )
     up.add_argument("-y", "--yes", action="store_true", help="apply without asking")
+    up.add_argument(
+        "--skip-cutover-gate",
+        action="store_true",
+        help="apply a cutover phase even though its gate fails (says what it skipped)",
+    )
+    up.add_argument(
+        "--max-lag",
+        type=int,
+        default=DEFAULT_MAX_LAG,
+        help=f"cutover gate: records a mirrored partition may be behind ({DEFAULT_MAX_LAG})",
+    )
     for parser, handler in ((preview, run_preview), (up, run_up)):
         add_stack_argument(parser)
         add_format_argument(parser)
@@ -118,9 +139,9 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_preview(args: argparse.Namespace) -> int:
     """Preview the named stack; exit 1 on a failure or a mandatory policy violation."""
-    ref, stack = _open(args)
-    run, diff = _preview(stack, args)
-    emit(args, _preview_document(ref, run, diff), render_preview)
+    ref, stack = open_stack(args)
+    run, diff = preview_stack(stack, args)
+    emit(args, preview_document(ref, run, diff), render_preview)
     return EXIT_OK if _ok(run) else EXIT_FINDINGS
 
 
@@ -149,15 +170,17 @@ def run_up(args: argparse.Namespace) -> int:
 
 def _up(args: argparse.Namespace) -> int:
     """``up`` under the stack's up lock: recover an interrupted one, preview, apply."""
-    ref, stack = _open(args)
+    ref, stack = open_stack(args)
     options = engine_options(args)
     try:
         recover_interrupted(stack, options["config_file"], _recovered)
     except auto.errors.CommandError as error:
         raise Failed(f"recovering the interrupted update failed: {error}") from None
-    run, diff = _preview(stack, args, under_up_lock=True)
+    if not _cutover_gates_pass(args, ref, stack):
+        return EXIT_FINDINGS
+    run, diff = preview_stack(stack, args, under_up_lock=True)
     if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
-        emit(args, _preview_document(ref, run, diff), render_preview)
+        emit(args, preview_document(ref, run, diff), render_preview)
     if not _ok(run):
         return EXIT_FINDINGS
     question = f"apply {run.pending} change(s) to stack {ref.name!r}?"
@@ -188,8 +211,37 @@ def _up(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
-    """Validate, check the backend, start the local stack's Kafka, and open the stack."""
+def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
+    """Whether ``up`` may apply the stack's cutover phases (see the module docstring)."""
+    spec = load_stack_spec(ref)
+    if not spec.cutovers:
+        return True
+    endpoints = Endpoints(spec)
+
+    def observed(plan: CutoverPlan) -> Observed:
+        return observe(plan, endpoints)
+
+    try:
+        applied = phases.applied({k: o.value for k, o in stack.outputs().items()})
+        reasons = refusals(spec, applied, observed, args.max_lag)
+    except (EndpointError, KafkaException) as error:
+        reasons = [f"the cutover gate cannot read the live platform: {error}"]
+    if not reasons:
+        return True
+    for reason in reasons:
+        console.err().print(f"refused: {reason}", markup=False, highlight=False)
+    if args.skip_cutover_gate:
+        console.err().print("--skip-cutover-gate: applying anyway, with the reasons above")
+        return True
+    console.err().print("nothing applied; fix the reasons, or pass --skip-cutover-gate")
+    return False
+
+
+def open_stack(
+    args: argparse.Namespace, extra_env: dict[str, str] | None = None
+) -> tuple[StackRef, auto.Stack]:
+    """Validate, check the backend, start the local stack's Kafka, and open the stack
+    (``extra_env`` reaches the program, e.g. a cutover phase override)."""
     ref = resolve_stack(args)
     spec = load_stack_spec(ref)
     try:
@@ -197,7 +249,8 @@ def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
         if ref.name == LOCAL_STACK:
             _start_local_clusters(spec)
         engine = Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
-        return ref, engine.stack(ref.name, extra_env={"BULKHEADS_SPEC_FILE": str(ref.file)})
+        env = {"BULKHEADS_SPEC_FILE": str(ref.file), **(extra_env or {})}
+        return ref, engine.stack(ref.name, extra_env=env)
     except BackendError as error:
         raise UsageError(str(error)) from None
     except (EngineError, LocalPlatformError) as error:
@@ -208,10 +261,11 @@ def _recovered(note: str) -> None:
     console.err().print(f"recovered: {note}", markup=False, highlight=False)
 
 
-def _preview(
+def preview_stack(
     stack: auto.Stack, args: argparse.Namespace, under_up_lock: bool = False
 ) -> tuple[EngineRun, str | None]:
-    """Preview ``stack``; under the up lock, a stale state lock is cancelled first."""
+    """Preview ``stack`` with ``args``' engine options: the run and, with ``--diff``, its
+    diff; under the up lock, a stale state lock is cancelled first."""
     run = EngineRun(progress=_progress_line(args))
     stdout: str | None = None
 
@@ -253,7 +307,8 @@ def _spinner(text: str, run: EngineRun) -> Iterator[None]:
         yield
 
 
-def _preview_document(ref: StackRef, run: EngineRun, diff: str | None) -> dict[str, Any]:
+def preview_document(ref: StackRef, run: EngineRun, diff: str | None) -> dict[str, Any]:
+    """The ``bulkheads.preview/1`` document of a preview run."""
     configs = policy_options(ref.name)["policy_pack_configs"]
     return {
         "schema": PREVIEW_SCHEMA,
@@ -285,10 +340,7 @@ def render_preview(document: dict[str, Any]) -> str:
 
 def _start_local_clusters(spec: PlatformSpec) -> None:
     platform = LocalPlatform(progress=lambda line: console.err().print(line, markup=False))
-    for name, cluster in spec.clusters.items():
-        if isinstance(cluster.deploy, LocalDeploy):
-            port = int(cluster.deploy.bootstrap.rsplit(":", 1)[1])
-            platform.start_kafka(port=port, controller_port=port + 1, cluster=name)
+    start_local_clusters(platform, spec)
 
 
 def _connector_state(rest_url: str, connector: str) -> str:

@@ -6,11 +6,13 @@ fix for every problem at once. Stack config read besides the spec (namespace
 ``bulkheads``): ``secrets`` (secret map, name -> value, for connector secret references),
 ``oidcProviderArn``/``oidcIssuer``/``automqImage`` (AutoMQ on EKS), and the Kubernetes
 target (``kubeconfig``/``kubeContext`` or ``renderYamlToDirectory``). Local clusters log
-the Kafka provider in with the local harness's admin credential.
+the Kafka provider in with the local harness's admin credential. Cutovers are planned at
+their declared phases, or at those in ``BULKHEADS_CUTOVER_PHASES`` (``cutover.phases``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import pulumi
 
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
+from bulkheads.cutover import phases
 from bulkheads.local.jars import ensure_plugin
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
@@ -96,7 +99,11 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     ca_keys = cluster_ca_keys(
         config, [name for name, c in clusters.items() if c.deploy == "strimzi"]
     )
-    plan = plan_platform(spec, PROJECT_ROOT)
+    try:
+        override = phases.from_environment(os.environ)
+    except ValueError as error:
+        raise pulumi.RunError(str(error)) from None
+    plan = plan_platform(spec, PROJECT_ROOT, override)
     admin_passwords: dict[str, pulumi.Input[str]] = {}
     admin_usernames: dict[str, str] = {}
     adopt_topics: dict[str, frozenset[str]] = {}

@@ -9,8 +9,9 @@ the cloud arguments (plain values, never the spec model) and builds, all parente
         <...>-data                  DataPlane: topics, principals, ACLs, quotas
     <name>-pool-<pool>              WorkerPool (after its principal's boundary: the
                                     principal, its ACLs, topics and quota)
-    <name>-connector-<pipeline>     Connector (after its pool and its principal's boundary
-                                    on each cluster it uses)
+    <name>-connector-<key>          Connector (after its pool and its principal's boundary
+                                    on each cluster it uses; key: the pipeline, or
+                                    `<pipeline>@<cluster>` when a cutover moved it there)
 
 Cluster admin passwords come from ``admin_passwords`` (the local harness's) or are
 generated once per cluster and kept secret in the state. ``outputs`` is a plain summary the
@@ -105,7 +106,7 @@ class Platform(pulumi.ComponentResource):
             self._build_cluster(name, cluster, cluster_args, args)
         self.pools = {pool.worker.pool: self._build_pool(name, pool, args) for pool in plan.pools}
         self.connectors = {
-            connector.pipeline: self._build_connector(name, connector, args)
+            connector.key: self._build_connector(name, connector, args)
             for connector in plan.connectors
         }
         self.alert_rules = self._alert_rules(name, args)
@@ -122,9 +123,7 @@ class Platform(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     depends_on=[
-                        self.connectors[c.pipeline]
-                        for c in plan.connectors
-                        if c.pool == scheduler.pool
+                        self.connectors[c.key] for c in plan.connectors if c.pool == scheduler.pool
                     ],
                 ),
             )
@@ -266,7 +265,7 @@ class Platform(pulumi.ComponentResource):
             used.add(cluster)
         pool = self.pools[plan.pool]
         return Connector(
-            f"{name}-connector-{plan.pipeline}",
+            f"{name}-connector-{plan.key}",
             ConnectorArgs(
                 connector=plan.connector,
                 pipeline=plan.pipeline,
@@ -381,14 +380,17 @@ class Platform(pulumi.ComponentResource):
             for pool in plan.pools
         }
         connectors = {
-            connector.connector: {
+            connector.key: {
                 "pool": connector.pool,
                 "kind": connector.kind,
                 "state": connector.state,
             }
             for connector in plan.connectors
         }
-        return {"clusters": clusters, "pools": pools, "connectors": connectors}
+        summary: dict[str, Any] = {"clusters": clusters, "pools": pools, "connectors": connectors}
+        if plan.cutovers:  # the phases applied (what `bulkheads up` gates the next one on)
+            summary["cutovers"] = {c.cutover: c.phase for c in plan.cutovers}
+        return summary
 
 
 def _login(target: ConnectTarget) -> KafkaLogin:

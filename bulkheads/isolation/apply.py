@@ -35,8 +35,10 @@ def apply_data_plane(
     connection: KafkaConnection,
     plan: ClusterPlan,
     passwords: dict[str, str],
+    quotas: bool = True,
 ) -> None:
-    """Topics, SCRAM users (``passwords`` by username), ACLs and client quotas of ``plan``."""
+    """Topics, SCRAM users (``passwords`` by username), ACLs and (``quotas``, default
+    True) the client quotas of ``plan``."""
     from confluent_kafka.admin import (
         AclBinding,
         AclOperation,
@@ -75,11 +77,13 @@ def apply_data_plane(
         for b in grant.bindings
     ]
     _wait_all(admin.create_acls(bindings))
-    quotas: dict[tuple[str, str], Mapping[str, int | float]] = {
+    if not quotas:
+        return
+    entities: dict[tuple[str, str], Mapping[str, int | float]] = {
         (q.entity_type, q.entity_name): q.config for q in plan.quotas
     }
     set_client_quotas(
-        platform.ensure_jars(), connection, quotas, platform.kafka_dir(connection.cluster)
+        platform.ensure_jars(), connection, entities, platform.kafka_dir(connection.cluster)
     )
 
 

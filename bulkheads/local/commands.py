@@ -1,8 +1,11 @@
 """``bulkheads local up | status | down``: the embedded platform from the command line.
 
-``up`` fetches the jars (first run) and starts Kafka; Connect workers are started by
-``pulumi up`` through ``LocalPlatform.start_worker``. State dir: ``--state-dir``, else
-``$BULKHEADS_STATE_DIR``, else ``.state/local``.
+``up`` fetches the jars (first run) and starts Kafka: one cluster on ``--port``, or with a
+stack named (``up STACK``) every local cluster it declares, each on its bootstrap port
+(controller port + 1) with its own data dir, SCRAM and ACLs, e.g. the two clusters of a
+cutover. Connect workers are started by ``pulumi up`` through
+``LocalPlatform.start_worker``. State dir: ``--state-dir``, else ``$BULKHEADS_STATE_DIR``,
+else ``.state/local``.
 """
 
 from __future__ import annotations
@@ -11,10 +14,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from bulkheads.cli_support import add_format_argument, emit, wants_json
-from bulkheads.local.connection import SASL_MECHANISM, SECURITY_PROTOCOL
+from bulkheads.cli_support import (
+    add_format_argument,
+    emit,
+    guarded,
+    load_stack_spec,
+    stack_ref,
+    wants_json,
+)
+from bulkheads.local.connection import SASL_MECHANISM, SECURITY_PROTOCOL, KafkaConnection
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.platform import DEFAULT_CLUSTER, LocalPlatform, ProcessStatus
+from bulkheads.spec.model import LocalDeploy, PlatformSpec
 
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +42,13 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     after.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="as above")
     actions = local.add_subparsers(dest="local_action", required=True, metavar="ACTION")
     up = actions.add_parser(
-        "up", parents=[after], help="fetch the Kafka jars if needed and start Kafka"
+        "up",
+        parents=[after],
+        help="fetch the Kafka jars if needed and start Kafka (every cluster of STACK)",
+        epilog="example: bulkheads local up tests/spec/fixtures/valid/cutover_local.yaml",
+    )
+    up.add_argument(
+        "stack", nargs="?", metavar="STACK", help="start every local cluster this stack declares"
     )
     up.add_argument("--port", type=int, default=19092, help="SASL listener (default 19092)")
     up.add_argument(
@@ -49,18 +66,35 @@ def _platform(args: argparse.Namespace) -> LocalPlatform:
     return LocalPlatform(state_dir=args.state_dir, progress=_say)
 
 
+@guarded
 def _up(args: argparse.Namespace) -> int:
     platform = _platform(args)
     try:
-        connection = platform.start_kafka(args.port, args.controller_port)
+        if args.stack:
+            spec = load_stack_spec(stack_ref(args.stack))
+            connections = start_local_clusters(platform, spec)
+        else:
+            connections = {DEFAULT_CLUSTER: platform.start_kafka(args.port, args.controller_port)}
     except (LocalPlatformError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    credentials = platform.kafka_dir(DEFAULT_CLUSTER) / "connection.json"
-    _say(f"bootstrap: {connection.bootstrap} ({SECURITY_PROTOCOL}, {SASL_MECHANISM})")
-    _say(f"admin credentials: {credentials} (user {connection.username!r}, file mode 0600)")
+    for cluster, connection in connections.items():
+        credentials = platform.kafka_dir(cluster) / "connection.json"
+        _say(f"{cluster}: {connection.bootstrap} ({SECURITY_PROTOCOL}, {SASL_MECHANISM})")
+        _say(f"  admin credentials: {credentials} (user {connection.username!r}, mode 0600)")
     _print_table(platform.status())
     return 0
+
+
+def start_local_clusters(platform: LocalPlatform, spec: PlatformSpec) -> dict[str, KafkaConnection]:
+    """Start every local cluster of ``spec`` (controller port: its bootstrap port + 1)."""
+    return {
+        name: platform.start_kafka(
+            port=cluster.deploy.port, controller_port=cluster.deploy.port + 1, cluster=name
+        )
+        for name, cluster in spec.clusters.items()
+        if isinstance(cluster.deploy, LocalDeploy)
+    }
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -78,6 +78,10 @@ class KafkaProbe:
             for tp in answer.topic_partitions
         }
 
+    def end_offsets(self, topics: Iterable[str]) -> dict[Partition, int]:
+        """The end offset (high watermark) of every partition of ``topics``."""
+        return {(t, p): self._watermarks(t, p)[1] for t, p in self.partitions(topics)}
+
     def lag(self, positions: Mapping[Partition, int | None]) -> Lag:
         """Records behind and the age of the oldest unread record."""
         behind = 0

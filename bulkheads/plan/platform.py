@@ -19,11 +19,14 @@ its neighbours' CPU).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkheads.plan import names, plan_clusters
 from bulkheads.plan.alerts import AlertGroup, plan_alerts
+from bulkheads.plan.cutover import CutoverPlan
+from bulkheads.plan.cutover_merge import plan_at
 from bulkheads.plan.identities import S3Grant, pool_s3_grants
 from bulkheads.plan.manifests.strimzi import PluginBuild
 from bulkheads.plan.plugins import pool_plugins
@@ -32,6 +35,7 @@ from bulkheads.plan.types import ClusterPlan, PipelineKind, WorkerPoolPlan, Work
 from bulkheads.spec.model import (
     MIRROR_SOURCE_CONNECTOR,
     ConnectorState,
+    CutoverPhase,
     KubernetesRuntime,
     LocalRuntime,
     MirrorPipeline,
@@ -102,6 +106,13 @@ class ConnectorPlan:
     secrets: dict[str, str] = field(default_factory=dict)
     cluster_logins: dict[str, str] = field(default_factory=dict)
     scheduled: bool = False
+    resource_key: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What names its resource: the pipeline, unless a cutover keeps a second
+        connector of it (``resource_key``, see ``bulkheads.plan.cutover_merge``)."""
+        return self.resource_key or self.pipeline
 
 
 @dataclass(frozen=True)
@@ -135,8 +146,8 @@ class ReplaySchedulerPlan:
 
 @dataclass(frozen=True)
 class PlatformPlan:
-    """Every cluster's data plane, every pool and every connector of one environment, and
-    its alert rules (``bulkheads.plan.alerts``)."""
+    """Every cluster's data plane, every pool and every connector of one environment, its
+    alert rules (``bulkheads.plan.alerts``) and its cutovers at their phases."""
 
     environment: str
     clusters: dict[str, ClusterPlan]
@@ -144,10 +155,21 @@ class PlatformPlan:
     connectors: tuple[ConnectorPlan, ...]
     alerts: tuple[AlertGroup, ...] = ()
     replay_schedulers: tuple[ReplaySchedulerPlan, ...] = ()
+    cutovers: tuple[CutoverPlan, ...] = ()
 
 
-def plan_platform(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
-    """The plan of ``spec``; relative connector file paths resolve against ``project_root``."""
+def plan_platform(
+    spec: PlatformSpec,
+    project_root: Path,
+    phases: Mapping[str, CutoverPhase] | None = None,
+) -> PlatformPlan:
+    """The plan of ``spec`` with each cutover at its phase (or at ``phases[name]``, see
+    ``bulkheads.plan.cutover``); relative connector file paths resolve against
+    ``project_root``."""
+    return plan_at(spec, phases, lambda effective: _plan(effective, project_root))
+
+
+def _plan(spec: PlatformSpec, project_root: Path) -> PlatformPlan:
     clusters = plan_clusters(spec)
     workers = {pool.pool: pool for plan in clusters.values() for pool in plan.worker_pools}
     pools = tuple(

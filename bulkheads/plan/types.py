@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 WorkloadClass = Literal["live", "derived", "replay"]
-TopicContractKind = Literal["raw", "derived", "delivery", "internal", "dlq"]
+TopicContractKind = Literal["raw", "derived", "delivery", "internal", "dlq", "mirror"]
+"""``internal``: a pool's Connect topics; ``mirror``: a cutover mirror's MirrorMaker 2 topics."""
 PrincipalKind = Literal["worker", "connector"]
 PipelineKind = Literal["source", "sink", "replay", "mirror"]
 

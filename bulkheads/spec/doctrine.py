@@ -33,7 +33,7 @@ Every rule adds Problems; nothing stops at the first one. The rules:
 - placement: a ``local`` network goes with the ``local`` environment, ``local`` deploys
   and ``local`` runtimes, any other network with none of them; local ports are unique.
 
-- replays and mirrored copies: ``replay_doctrine``.
+- replays and mirrored copies: ``replay_doctrine``; cutovers: ``cutover_rules``.
 
 Rules the pack also enforces are written once, in ``policies/rules`` and run over the plan
 by ``bulkheads validate`` (``policies.rules.catalogue``), not here: replays off live pools,
@@ -53,6 +53,7 @@ from typing import Any
 from bulkheads.spec.addresses import address_problems
 from bulkheads.spec.alert_bounds import alert_problems
 from bulkheads.spec.connector_rules import connector_problems
+from bulkheads.spec.cutover_rules import cutover_problems
 from bulkheads.spec.errors import MISSING, Path, Problem, did_you_mean, one_of
 from bulkheads.spec.model import (
     ClassSettings,
@@ -101,6 +102,7 @@ class _Checker:
         self.problems += connector_problems(self.spec) + regulated_problems(self.spec)
         self.problems += plugin_problems(self.spec)
         self.problems += check_replays(self.spec)
+        self.problems += cutover_problems(self.spec)
         return self.problems
 
     def add(self, path: Path, message: str, fix: str, value: Any = MISSING) -> None:

@@ -478,6 +478,34 @@ Pipeline = Annotated[
     Field(discriminator="kind"),
 ]
 
+# --- cutovers ------------------------------------------------------------------------
+
+CutoverPhase = Literal["mirror", "consumers", "producers", "done"]
+CUTOVER_PHASES: tuple[CutoverPhase, ...] = ("mirror", "consumers", "producers", "done")
+
+
+class Cutover(SpecModel):
+    """Moves ``pipelines`` (sources, sinks, replays) from cluster ``from`` to ``to``.
+
+    ``pools`` maps each pool a moving pipeline runs on to its pool on ``to``;
+    ``mirror_pool`` (a pool on ``to``) runs the MirrorMaker 2 mirror that copies the moving
+    sources' topics across meanwhile. ``phase`` (default ``mirror``) is the desired state:
+    ``mirror`` (copy, nothing moves) -> ``consumers`` (sinks and replays run on ``to``)
+    -> ``producers`` (sources run on ``to``) -> ``done`` (mirror and old connectors
+    removed, old topics kept); setting it back is the rollback (see
+    ``bulkheads.plan.cutover``). ``checkpoint_interval`` (default 5s) is how often
+    consumer-group offsets are translated to ``to``.
+    """
+
+    pipelines: list[str] = Field(min_length=1)
+    from_cluster: str = Field(alias="from")
+    to_cluster: str = Field(alias="to")
+    pools: dict[str, str] = Field(min_length=1)
+    mirror_pool: str
+    phase: CutoverPhase = "mirror"
+    checkpoint_interval: DurationMs = Field(default=5000, ge=1000)
+
+
 # --- the platform --------------------------------------------------------------------
 
 
@@ -493,6 +521,7 @@ class PlatformSpec(SpecModel):
     clusters: dict[str, Cluster] = Field(min_length=1)
     pools: dict[str, WorkerPool] = Field(default_factory=dict)
     pipelines: dict[str, Pipeline] = Field(default_factory=dict)
+    cutovers: dict[str, Cutover] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
