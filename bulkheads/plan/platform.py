@@ -157,6 +157,17 @@ class PlatformPlan:
     replay_schedulers: tuple[ReplaySchedulerPlan, ...] = ()
     cutovers: tuple[CutoverPlan, ...] = ()
 
+    def topic_writers(self) -> dict[tuple[str, str], set[str]]:
+        """(cluster, topic) -> the usernames granted WRITE on that topic there."""
+        found: dict[tuple[str, str], set[str]] = {}
+        for cluster, cluster_plan in self.clusters.items():
+            for grant in cluster_plan.grants:
+                for binding in grant.bindings:
+                    if binding.resource_type == "Topic" and binding.operation == "Write":
+                        key = (cluster, binding.resource_name)
+                        found.setdefault(key, set()).add(grant.principal.username)
+        return found
+
 
 def plan_platform(
     spec: PlatformSpec,

@@ -4,15 +4,21 @@
   destroyed topic keeps its data and is adopted again).
 - ``one-writer``: every topic name originates in one pipeline on one cluster (mirrors
   copy it under the same name, never back): two origins are two writers (red).
-- ``cutovers``: the spec declares no cutovers yet, so no topology change has a planned,
-  reversible path (yellow).
+- ``cutovers``: each declared cutover, planned at every phase from ``mirror`` to its
+  declared one (the way back is the same phases in reverse), leaves every topic one
+  writer per cluster and one producer across both clusters, the cutover's mirror aside
+  (else red). No cutover declared is green: nothing is moving.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from bulkheads.local.paths import PROJECT_ROOT
+from bulkheads.plan import names
+from bulkheads.plan.platform import plan_platform
 from bulkheads.readiness.facts import Check, Facts, green
+from bulkheads.spec.model import CUTOVER_PHASES, CutoverPhase
 
 
 def retained(facts: Facts) -> list[Check]:
@@ -59,12 +65,45 @@ def one_writer(facts: Facts) -> list[Check]:
 
 
 def cutovers(facts: Facts) -> list[Check]:
-    """A topology change has a declared cutover and rollback (not in the spec yet)."""
-    return [
-        Check(
-            "yellow",
-            "cutovers",
-            "no cutover is declared: moving a pipeline has no planned, reversible path",
-            "declare the cutover's phases and which path writes in each",
-        )
-    ]
+    """Each cutover keeps one writer per topic at every phase it passes, both ways."""
+    if not facts.spec.cutovers:
+        return [green("cutovers", "none declared: no pipeline is moving")]
+    checks = []
+    for plan in facts.plan.cutovers:
+        mirror = names.connector_principal(plan.mirror)
+        path = CUTOVER_PHASES[: CUTOVER_PHASES.index(plan.phase) + 1]
+        where = f"cutovers.{plan.cutover}.phase"
+        clashes = [
+            f"{phase}: {topic} written by {', '.join(sorted(principals))}"
+            for phase in path
+            for topic, principals in _producers(facts, plan.cutover, phase, mirror).items()
+            if len(principals) > 1
+        ]
+        if clashes:
+            checks.append(
+                Check(
+                    "red",
+                    where,
+                    "two writers on one topic: " + "; ".join(clashes),
+                    "report it as a bug: every phase must leave one writer per topic",
+                )
+            )
+        else:
+            checks.append(
+                green(
+                    where,
+                    f"at {plan.phase}: one writer per topic at "
+                    + (f"each of {', '.join(path)}, forward and back" if path[1:] else "it"),
+                )
+            )
+    return checks
+
+
+def _producers(facts: Facts, cutover: str, phase: CutoverPhase, mirror: str) -> dict[str, set[str]]:
+    """Topic -> who writes it at ``phase`` of ``cutover``, on any one cluster or (the
+    mirror aside) across clusters."""
+    plan = plan_platform(facts.spec, PROJECT_ROOT, {cutover: phase})
+    found: dict[str, set[str]] = defaultdict(set)
+    for (_, topic), principals in plan.topic_writers().items():
+        found[topic] |= principals - {mirror} if len(principals) == 1 else principals
+    return found

@@ -84,18 +84,6 @@ def _at(spec: PlatformSpec, phase: CutoverPhase) -> PlatformPlan:
     return plan_platform(spec, REPO, {CUTOVER: phase})
 
 
-def _writers(plan: PlatformPlan) -> dict[tuple[str, str], set[str]]:
-    """(cluster, topic) -> principals granted WRITE on it."""
-    found: dict[tuple[str, str], set[str]] = {}
-    for cluster, cluster_plan in plan.clusters.items():
-        for grant in cluster_plan.grants:
-            for binding in grant.bindings:
-                if binding.resource_type == "Topic" and binding.operation == "Write":
-                    key = (cluster, binding.resource_name)
-                    found.setdefault(key, set()).add(grant.principal.username)
-    return found
-
-
 @PROPERTY_SETTINGS
 @given(cutover_specs())
 def test_every_topic_has_one_writer_across_both_clusters_at_every_phase(
@@ -103,7 +91,7 @@ def test_every_topic_has_one_writer_across_both_clusters_at_every_phase(
 ) -> None:
     mirror = names.connector_principal(f"{CUTOVER}-mirror")
     for phase in CUTOVER_PHASES:
-        writers = _writers(_at(spec, phase))
+        writers = _at(spec, phase).topic_writers()
         for (cluster, topic), principals in writers.items():
             assert len(principals) == 1, (phase, cluster, topic, principals)
         producing: dict[str, set[str]] = {}
@@ -217,8 +205,9 @@ def test_the_producer_move_removes_the_old_write_grant_in_the_same_step() -> Non
     spec = platform_from_mapping(_base())
     source = names.connector_principal("orders-events")
     mirror = names.connector_principal(f"{CUTOVER}-mirror")
-    before, during = _writers(_at(spec, "consumers")), _writers(_at(spec, "producers"))
-    after = _writers(_at(spec, "done"))
+    before = _at(spec, "consumers").topic_writers()
+    during = _at(spec, "producers").topic_writers()
+    after = _at(spec, "done").topic_writers()
     assert before[("classic", "raw.orders.events")] == {source}
     assert before[("target", "raw.orders.events")] == {mirror}
     assert ("classic", "raw.orders.events") not in during  # the old writer lost WRITE

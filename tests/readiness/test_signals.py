@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.plan.platform import PlatformPlan, plan_platform
@@ -378,8 +379,19 @@ def test_one_writer_red_for_two_origins() -> None:
     assert check.detail == "written by orders-cdc on ingest and orders-rebuild on delivery"
 
 
-def test_cutovers_are_a_gap() -> None:
-    assert status("cutovers", facts(base())) == "yellow"
+def test_no_cutover_is_nothing_moving() -> None:
+    assert status("cutovers", facts(base())) == "green"
+
+
+@pytest.mark.parametrize("phase", ["mirror", "producers", "done"])
+def test_a_cutover_keeps_one_writer_on_its_way_and_back(phase: str) -> None:
+    fixture = PROJECT_ROOT / "tests/spec/fixtures/valid/cutover_local.yaml"
+    data = yaml.safe_load(fixture.read_text(encoding="utf-8"))["config"]["bulkheads:platform"]
+    data["cutovers"]["orders-to-target"]["phase"] = phase
+    spec = platform_from_mapping(data)
+    (check,) = signal("cutovers")(Facts(spec, plan_platform(spec, PROJECT_ROOT), {}))
+    assert (check.status, check.where) == ("green", "cutovers.orders-to-target.phase")
+    assert check.detail.startswith(f"at {phase}: one writer per topic at ")
 
 
 # --- Observability ---------------------------------------------------------------------
@@ -439,7 +451,7 @@ def test_an_area_is_its_worst_signal() -> None:
         "Offsets": "green",
         "Data contracts": "green",
         "Cost model": "green",
-        "Rollback": "yellow",  # no cutovers
+        "Rollback": "green",
         "Observability": "yellow",  # no capacity rules for MSK
     }
     assert card.status == "yellow"
