@@ -9,7 +9,9 @@ Kafka) and lives on the project's file backend; any other stack needs
 ``up`` previews first and applies only after a yes: ``--yes``, or an answer on a terminal.
 Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing anything.
 ``--target URN`` (repeatable), ``--refresh`` and ``--diff`` pass through to the engine.
-``make up`` runs ``bulkheads up local --yes --refresh``.
+``make up`` runs ``bulkheads up local --yes --refresh``. Before the program runs, the
+topics the stack's state holds are handed to it, so that an existing topic it does not
+hold is refused rather than taken over (``bulkheads/adoption_inputs.py``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
 from rich.prompt import Confirm
 
 from bulkheads import console
+from bulkheads.adoption_inputs import ADOPTION_FILE_ENV, managed_topics, write_adoption_file
 from bulkheads.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -41,7 +45,14 @@ from bulkheads.cli_support import (
     wants_json,
 )
 from bulkheads.connect.rest import ConnectRestError, get_status
-from bulkheads.engine import LOCAL_STACK, BackendError, Engine, EngineError, backend_url
+from bulkheads.engine import (
+    LOCAL_STACK,
+    BackendError,
+    Engine,
+    EngineError,
+    backend_url,
+    pulumi_dir,
+)
 from bulkheads.engine_events import EngineRun
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
@@ -162,11 +173,22 @@ def _open(args: argparse.Namespace) -> tuple[StackRef, auto.Stack]:
         if ref.name == LOCAL_STACK:
             _start_local_clusters(spec)
         engine = Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
-        return ref, engine.stack(ref.name, extra_env={"BULKHEADS_SPEC_FILE": str(ref.file)})
+        handover = pulumi_dir().resolve() / f"adoption-{ref.name}.json"
+        env = {"BULKHEADS_SPEC_FILE": str(ref.file), ADOPTION_FILE_ENV: str(handover)}
+        stack = engine.stack(ref.name, extra_env=env)
+        _hand_over_managed_topics(stack, spec, handover)
+        return ref, stack
     except BackendError as error:
         raise UsageError(str(error)) from None
     except (EngineError, LocalPlatformError) as error:
         raise Failed(str(error)) from None
+
+
+def _hand_over_managed_topics(stack: auto.Stack, spec: PlatformSpec, path: Path) -> None:
+    """Tell the program which topics the stack already holds (see ``adoption_inputs``):
+    read from its state into ``path`` (``<engine state>/adoption-<stack>.json``)."""
+    deployment = stack.export_stack().deployment or {}
+    write_adoption_file(path, managed_topics(deployment, spec.environment, spec.clusters))
 
 
 def _preview(stack: auto.Stack, args: argparse.Namespace) -> tuple[EngineRun, str | None]:
