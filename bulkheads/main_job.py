@@ -13,7 +13,9 @@ Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing an
 time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
 (``bulkheads.up_guard``). ``up`` refuses (exit 1, each reason named) to advance a cutover
 past a phase whose gate fails on the live platform (``bulkheads.cutover.advance``) unless
-``--skip-cutover-gate``, which says what it skipped.
+``--skip-cutover-gate``, which says what it skipped. Before the program runs, the topics
+the stack's state holds are handed to it, so that an existing topic it does not hold is
+refused rather than taken over (``bulkheads/adoption_inputs.py``).
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
 from rich.prompt import Confirm
 
 from bulkheads import console
+from bulkheads.adoption_inputs import ADOPTION_FILE_ENV, managed_topics, write_adoption_file
 from bulkheads.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -50,7 +54,14 @@ from bulkheads.cutover import phases
 from bulkheads.cutover.advance import refusals
 from bulkheads.cutover.gates import DEFAULT_MAX_LAG, Observed
 from bulkheads.cutover.live import observe
-from bulkheads.engine import LOCAL_STACK, BackendError, Engine, EngineError, backend_url
+from bulkheads.engine import (
+    LOCAL_STACK,
+    BackendError,
+    Engine,
+    EngineError,
+    backend_url,
+    pulumi_dir,
+)
 from bulkheads.engine_events import EngineRun
 from bulkheads.local.commands import start_local_clusters
 from bulkheads.local.errors import LocalPlatformError
@@ -249,12 +260,26 @@ def open_stack(
         if ref.name == LOCAL_STACK:
             _start_local_clusters(spec)
         engine = Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
-        env = {"BULKHEADS_SPEC_FILE": str(ref.file), **(extra_env or {})}
-        return ref, engine.stack(ref.name, extra_env=env)
+        handover = pulumi_dir().resolve() / f"adoption-{ref.name}.json"
+        env = {
+            "BULKHEADS_SPEC_FILE": str(ref.file),
+            ADOPTION_FILE_ENV: str(handover),
+            **(extra_env or {}),
+        }
+        stack = engine.stack(ref.name, extra_env=env)
+        _hand_over_managed_topics(stack, spec, handover)
+        return ref, stack
     except BackendError as error:
         raise UsageError(str(error)) from None
     except (EngineError, LocalPlatformError) as error:
         raise Failed(str(error)) from None
+
+
+def _hand_over_managed_topics(stack: auto.Stack, spec: PlatformSpec, path: Path) -> None:
+    """Tell the program which topics the stack already holds (see ``adoption_inputs``):
+    read from its state into ``path`` (``<engine state>/adoption-<stack>.json``)."""
+    deployment = stack.export_stack().deployment or {}
+    write_adoption_file(path, managed_topics(deployment, spec.environment, spec.clusters))
 
 
 def _recovered(note: str) -> None:

@@ -4,6 +4,7 @@ The spec is read from the stack's own file (``stacks/Pulumi.<stack>.yaml``) so t
 invalid stack fails before any resource is registered, with file, line, path, value and
 fix for every problem at once. Stack config read besides the spec (namespace
 ``bulkheads``): ``secrets`` (secret map, name -> value, for connector secret references),
+``existingTopics`` (cloud cluster -> topics already there, see ``adoption_inputs``),
 ``oidcProviderArn``/``oidcIssuer``/``automqImage`` (AutoMQ on EKS), and the Kubernetes
 target (``kubeconfig``/``kubeContext`` or ``renderYamlToDirectory``). Local clusters log
 the Kafka provider in with the local harness's admin credential. Cutovers are planned at
@@ -13,12 +14,13 @@ their declared phases, or at those in ``BULKHEADS_CUTOVER_PHASES`` (``cutover.ph
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
+from bulkheads.adoption_inputs import EXISTING_TOPICS_KEY, existing_from_config, read_managed
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
 from bulkheads.cutover import phases
@@ -26,7 +28,7 @@ from bulkheads.local.jars import ensure_plugin
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan.adoption import decide_adoption
-from bulkheads.plan.platform import FILE_KEY, LocalPoolRuntime, plan_platform
+from bulkheads.plan.platform import FILE_KEY, LocalPoolRuntime, PlatformPlan, plan_platform
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
@@ -86,10 +88,11 @@ def cluster_ca_keys(config: pulumi.Config, clusters: list[str]) -> dict[str, pul
 def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     """Compose the platform of ``spec``.
 
-    Its only I/O is local: it reads the harness's admin credentials, lists the local
-    clusters' topics (retained live topics are adopted, not created again), resolves the
-    plugins local pools declare into the jar cache (Maven Central) and creates the
-    directories of local connectors' files (FileStream tasks do not create them).
+    Its only I/O is local: it reads the harness's admin credentials and lists the local
+    clusters' topics (for cloud clusters ``bulkheads:existingTopics`` says; retained live
+    topics are adopted, not created again, and an existing topic the stack does not hold
+    fails the run, see :func:`adopted_topics`); on ``up`` only, it prepares local files
+    (:func:`prepare_local_files`).
     """
     settings = cloud_settings(config)
     try:
@@ -106,22 +109,21 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     plan = plan_platform(spec, PROJECT_ROOT, override)
     admin_passwords: dict[str, pulumi.Input[str]] = {}
     admin_usernames: dict[str, str] = {}
-    adopt_topics: dict[str, frozenset[str]] = {}
     local = [name for name, c in spec.clusters.items() if isinstance(c.deploy, LocalDeploy)]
+    try:
+        existing = existing_from_config(config.get_object(EXISTING_TOPICS_KEY), spec.clusters)
+    except ValueError as error:
+        raise pulumi.RunError(str(error)) from None
     if local:
         harness = LocalPlatform()
         for name in local:
             connection = harness.connection(name)
             admin_passwords[name] = pulumi.Output.secret(connection.password)
             admin_usernames[name] = connection.username
-            adoption = decide_adoption(
-                name, plan.clusters[name].topics, harness.existing_topics(name)
-            )
-            adopt_topics[name] = adoption.imports
-        for pool in plan.pools:
-            if isinstance(pool.runtime, LocalPoolRuntime):
-                for plugin in pool.plugins:
-                    ensure_plugin(harness.cache_dir, plugin)
+            existing[name] = frozenset(harness.existing_topics(name))
+    adopt_topics = adopted_topics(plan, existing, read_managed())
+    if local and not pulumi.runtime.is_dry_run():
+        prepare_local_files(plan, harness.cache_dir)
     strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
     kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
     kubernetes = (
@@ -131,10 +133,6 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     )
     needed = sorted({ref for c in plan.connectors for ref in c.secrets.values()})
     secrets = secret_values(config, needed)
-    if local:
-        for connector in plan.connectors:
-            if FILE_KEY in connector.config:
-                Path(connector.config[FILE_KEY]).parent.mkdir(parents=True, exist_ok=True)
     args = PlatformArgs(
         plan=plan,
         network=network_args(spec),
@@ -149,6 +147,42 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         connect_images=connect_images(config),
     )
     return Platform(spec.environment, args)
+
+
+def prepare_local_files(plan: PlatformPlan, cache_dir: Path) -> None:
+    """What local workers need on disk before they start, done on ``up`` only (a preview
+    writes and fetches nothing): the plugins local pools declare, resolved into the jar
+    cache (Maven Central, once), and the directories of FileStream connectors' files."""
+    for pool in plan.pools:
+        if isinstance(pool.runtime, LocalPoolRuntime):
+            for plugin in pool.plugins:
+                ensure_plugin(cache_dir, plugin)
+    for connector in plan.connectors:
+        if FILE_KEY in connector.config:
+            Path(connector.config[FILE_KEY]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def adopted_topics(
+    plan: PlatformPlan,
+    existing: Mapping[str, frozenset[str]],
+    managed: Mapping[str, frozenset[str]] | None,
+) -> dict[str, frozenset[str]]:
+    """Per cluster, the topics to import; every existing topic the stack may not take
+    over (see :func:`decide_adoption`) is listed in one :class:`pulumi.RunError`."""
+    imports: dict[str, frozenset[str]] = {}
+    conflicts: list[str] = []
+    for name, cluster in plan.clusters.items():
+        adoption = decide_adoption(
+            name,
+            cluster.topics,
+            existing.get(name, frozenset()),
+            None if managed is None else managed.get(name, frozenset()),
+        )
+        imports[name] = adoption.imports
+        conflicts.extend(adoption.conflicts)
+    if conflicts:
+        raise pulumi.RunError("\n".join(["existing topics are in the way:", *conflicts]))
+    return imports
 
 
 def connect_images(config: pulumi.Config) -> ConnectImages | None:

@@ -27,6 +27,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from bulkheads.adoption_inputs import kafka_provider_name
 from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, IrsaSettings, NetworkArgs
 from bulkheads.connect.config import scram_jaas_config
 from bulkheads.plan.manifests.labels import kafka_pods
@@ -156,7 +157,7 @@ class Platform(pulumi.ComponentResource):
             component, cluster_args, wiring, opts=pulumi.ResourceOptions(parent=self)
         )
         provider = kafka_provider(
-            f"{component}-kafka",
+            kafka_provider_name(name, cluster),
             resource.connection,
             opts=pulumi.ResourceOptions(parent=resource, depends_on=list(resource.admin_access)),
         )

@@ -171,8 +171,8 @@ def _schedulers(
     for scheduler in schedulers:
         pool = shared_pool(cluster_of[scheduler.connectors[0]])
         known = merged.get(pool)
-        running = (known.connectors if known else ()) + scheduler.connectors
-        merged[pool] = replace(known or scheduler, pool=pool, connectors=running)
+        running = (known.replays if known else ()) + scheduler.replays
+        merged[pool] = replace(known or scheduler, pool=pool, replays=running)
     return tuple(merged.values())
 
 

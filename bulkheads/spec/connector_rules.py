@@ -12,6 +12,9 @@
   transform renames them, and Debezium's
   ``schema.history.internal.kafka.topic`` — are among its ``writes``; otherwise the connector
   fails at runtime on a topic it was granted nothing on.
+- An S3 sink (a connector config with ``s3.bucket.name``) writes its objects under
+  ``<topics.dir>/`` (default ``topics``) of that bucket: a location its pipeline's ``s3``
+  declares for ``write`` must cover them, or its pool's IAM role may not write there.
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ import re
 from collections.abc import Iterator
 
 from bulkheads.spec.errors import Path, Problem
-from bulkheads.spec.model import PlatformSpec, ReplayPipeline, SourcePipeline
+from bulkheads.spec.model import (
+    PlatformSpec,
+    ReplayPipeline,
+    SinkPipeline,
+    SourcePipeline,
+)
 from bulkheads.spec.password_keys import password_keys
 
 SECRET_SEGMENTS = frozenset(
@@ -29,6 +37,9 @@ SECRET_SEGMENTS = frozenset(
 SECRET_ENDINGS = ("api.key", "apikey", "access.key", "private.key", "secret.key", "account.key")
 REGEX_ROUTER = "org.apache.kafka.connect.transforms.RegexRouter"
 SCHEMA_HISTORY_TOPIC = "schema.history.internal.kafka.topic"
+S3_BUCKET_KEY = "s3.bucket.name"
+S3_TOPICS_DIR_KEY = "topics.dir"
+S3_TOPICS_DIR_DEFAULT = "topics"
 
 
 def is_secret_key(key: str, connector_class: str = "") -> bool:
@@ -41,7 +52,8 @@ def is_secret_key(key: str, connector_class: str = "") -> bool:
 
 
 def connector_problems(spec: PlatformSpec) -> list[Problem]:
-    """Secrets in plain config and routing to undeclared topics, for every pipeline."""
+    """Secrets in plain config, routing to undeclared topics and S3 sinks writing outside
+    their declared locations, for every pipeline."""
     problems: list[Problem] = []
     for name, pipeline in spec.pipelines.items():
         path: Path = ("pipelines", name, "connector", "config")
@@ -69,7 +81,36 @@ def connector_problems(spec: PlatformSpec) -> list[Problem]:
                             pipeline.connector.config[key],
                         )
                     )
+        if isinstance(pipeline, SinkPipeline) and S3_BUCKET_KEY in pipeline.connector.config:
+            problems.extend(_s3_sink_problems(path, pipeline))
     return problems
+
+
+def _s3_sink_problems(path: Path, pipeline: SinkPipeline) -> list[Problem]:
+    """The sink's bucket and object prefix, unless a declared write location covers them."""
+    config = pipeline.connector.config
+    bucket = str(config[S3_BUCKET_KEY])
+    directory = str(config.get(S3_TOPICS_DIR_KEY, S3_TOPICS_DIR_DEFAULT)).strip("/")
+    prefix = f"{directory}/" if directory else ""
+    if any(
+        location.bucket == bucket
+        and location.access == "write"
+        and prefix.startswith(location.prefix)
+        for location in pipeline.s3
+    ):
+        return []
+    declared = ", ".join(f"{loc.bucket}/{loc.prefix} ({loc.access})" for loc in pipeline.s3)
+    return [
+        Problem(
+            (*path, S3_BUCKET_KEY),
+            f"the sink writes objects under s3://{bucket}/{prefix}, which no s3 location of "
+            f"the pipeline covers for write (declared: {declared or 'none'}), so its pool's "
+            "IAM role may not write there",
+            f"add {{bucket: {bucket}, prefix: {prefix}}} to the pipeline's s3, or point "
+            f"{S3_BUCKET_KEY} and {S3_TOPICS_DIR_KEY} at a declared location",
+            bucket,
+        )
+    ]
 
 
 def _routed(config: dict[str, str]) -> Iterator[tuple[str, list[str]]]:

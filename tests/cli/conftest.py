@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from referencing import Registry, Resource
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "tests" / "schemas"
@@ -21,7 +22,14 @@ def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def conforming(text: str, schema: str) -> Any:
-    """``text`` parsed as JSON, after checking it against ``tests/schemas/<schema>.json``."""
+    """``text`` parsed as JSON, after checking it against ``tests/schemas/<schema>.json``
+    (which may refer to its siblings by file name, e.g. ``preview.json#/…``)."""
     document = json.loads(text)
-    jsonschema.validate(document, json.loads((SCHEMAS / f"{schema}.json").read_text()))
+    registry: Registry = Registry().with_resources(
+        (path.name, Resource.from_contents(json.loads(path.read_text())))
+        for path in SCHEMAS.glob("*.json")
+    )
+    contents = json.loads((SCHEMAS / f"{schema}.json").read_text())
+    validator = jsonschema.validators.validator_for(contents)(contents, registry=registry)
+    validator.validate(document)
     return document

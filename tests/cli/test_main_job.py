@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from pulumi.automation import EngineEvent
 from pulumi.automation._stack import _parse_extra_args
@@ -16,7 +17,7 @@ from pulumi.automation._stack import _parse_extra_args
 from bulkheads.cli import build_parser, main
 from bulkheads.engine import LOCAL_STACK, BackendError, Toolchain, backend_url, pulumi_dir
 from bulkheads.engine_events import EngineRun
-from bulkheads.main_job import PREVIEW_SCHEMA, engine_options, render_preview
+from bulkheads.main_job import PREVIEW_SCHEMA, UP_SCHEMA, engine_options, render_preview
 from tests.cli.conftest import REPO, conforming
 
 POLICIES = REPO / "policies"
@@ -154,6 +155,17 @@ def test_engine_events_make_the_report() -> None:
         "  [mandatory] bulkheads-access-no-wildcards: Kafka ACLs name one principal ACL "
         "principal 'User:*' matches every user"
     ) in text
+
+
+def test_a_failed_up_document_is_pinned_and_extra_fields_are_refused() -> None:
+    run = EngineRun()
+    for event in events():
+        run.on_event(EngineEvent.from_json(event))
+    failed = {"schema": UP_SCHEMA, "stack": "dev", "ok": False, **run.document()}
+    conforming(json.dumps(failed), "up")
+    for wrong in ({**failed, "seconds": 3}, {**failed, "ok": True}, {**failed, "errors": []}):
+        with pytest.raises(jsonschema.ValidationError):
+            conforming(json.dumps(wrong), "up")
 
 
 def test_a_stack_named_by_its_file_takes_its_config_from_it(tmp_path: Path) -> None:

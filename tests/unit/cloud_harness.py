@@ -41,6 +41,7 @@ class Registered:
     additional_secret_outputs: list[str] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     ignore_changes: list[str] = field(default_factory=list)
+    import_id: str = ""
 
     @property
     def parent_type(self) -> str:
@@ -115,20 +116,22 @@ class _RecordingMonitor(MockMonitor):
                     additional_secret_outputs=list(request.additionalSecretOutputs),
                     dependencies=list(request.dependencies),
                     ignore_changes=list(request.ignoreChanges),
+                    import_id=request.importId,
                 )
             )
         return response
 
 
 class CloudHarness:
-    """Runs programs under recording mocks (create one per test, inside a fixture)."""
+    """Runs programs under recording mocks (create one per test, inside a fixture); with
+    ``preview`` the program sees a dry run."""
 
-    def __init__(self) -> None:
+    def __init__(self, preview: bool = False) -> None:
         self._mocks = _RecordingMocks()
         self._monitor = _RecordingMonitor(self._mocks)
         self.captured: dict[str, Any] = {}
         pulumi.runtime.set_mocks(
-            self._mocks, project="bulkheads", stack="test", preview=False, monitor=self._monitor
+            self._mocks, project="bulkheads", stack="test", preview=preview, monitor=self._monitor
         )
 
     def run(self, build: Callable[[], object]) -> None:

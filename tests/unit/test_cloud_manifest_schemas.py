@@ -1,6 +1,7 @@
 """Every Kubernetes manifest the dev and prod programs render, checked against the real
 schemas: Strimzi resources against Strimzi's own model (``io.strimzi:api``, strictly), core
-objects against the Kubernetes OpenAPI schemas (``kubernetes-validate``, strict)."""
+objects against the Kubernetes OpenAPI schemas (``kubernetes-validate``, strict), EKS's
+SecurityGroupPolicy against a strict JSON Schema written from its CRD."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from pulumi.runtime import rpc
 
 from bulkheads.spec.loader import load_platform
-from tests.schemas import kubernetes_core, strimzi_model
+from tests.schemas import eks_vpc_resources, kubernetes_core, strimzi_model
 from tests.unit.cloud_harness import CloudHarness, run_stack_program
 from tests.unit.test_platform_prod_program import prod_config
 
@@ -22,8 +23,9 @@ CORE_KINDS = {
     "Namespace", "Secret", "NetworkPolicy", "Role", "RoleBinding",
     "ConfigMap", "ServiceAccount", "CronJob", "Deployment", "PodDisruptionBudget",
 }  # fmt: skip
-# kinds neither schema source covers: EKS's SecurityGroupPolicy, prometheus-operator's CRDs
-UNCOVERED_KINDS = {"SecurityGroupPolicy", "PodMonitor", "PrometheusRule"}
+EKS_KINDS = {"SecurityGroupPolicy"}  # tests/schemas/security-group-policy.json
+# kinds no schema source covers: prometheus-operator's CRDs
+UNCOVERED_KINDS = {"PodMonitor", "PrometheusRule"}
 STRIMZI_KINDS = {"Kafka", "KafkaNodePool", "KafkaUser", "KafkaConnect", "KafkaConnector"}
 
 
@@ -111,4 +113,31 @@ def test_the_kubernetes_schema_refuses_an_unknown_field(
 
 def test_only_known_kinds_are_rendered(manifests: dict[str, list[dict[str, Any]]]) -> None:
     kinds = {m["kind"] for found in manifests.values() for m in found}
-    assert kinds == CORE_KINDS | STRIMZI_KINDS | UNCOVERED_KINDS
+    assert kinds == CORE_KINDS | STRIMZI_KINDS | EKS_KINDS | UNCOVERED_KINDS
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_every_security_group_policy_passes_its_crd_schema(
+    manifests: dict[str, list[dict[str, Any]]], env: str
+) -> None:
+    policies = [m for m in manifests[env] if m["kind"] == "SecurityGroupPolicy"]
+    assert policies
+    refused = {m["metadata"]["name"]: eks_vpc_resources.problems(m) for m in policies}
+    assert {name: found for name, found in refused.items() if found} == {}
+
+
+def test_the_security_group_policy_schema_refuses_a_broken_copy(
+    manifests: dict[str, list[dict[str, Any]]],
+) -> None:
+    policy = copy.deepcopy(next(m for m in manifests["prod"] if m["kind"] == "SecurityGroupPolicy"))
+    spec = policy["spec"]
+    spec["securityGroups"]["groupId"] = spec["securityGroups"].pop("groupIds")  # misspelt
+    spec["podSelector"]["matchExpressions"] = [{"key": "app", "operator": "in"}]
+    del policy["metadata"]["namespace"]
+    assert eks_vpc_resources.problems(policy) == [
+        "metadata: 'namespace' is a required property",
+        "spec.podSelector.matchExpressions.0.operator: 'in' is not one of "
+        "['In', 'NotIn', 'Exists', 'DoesNotExist']",
+        "spec.securityGroups: 'groupIds' is a required property",
+        "spec.securityGroups: Additional properties are not allowed ('groupId' was unexpected)",
+    ]

@@ -1,0 +1,136 @@
+"""``bulkheads preview`` and ``bulkheads up`` for real, as a pipeline runs them
+(``--json``): on a small ``local`` stack (its own Kafka on free ports, its own engine
+state, two pools), topics already on the cluster are adopted or refused from what the
+stack's state holds, and both JSON documents conform to their pinned schemas."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bulkheads.local import LocalPlatform
+from bulkheads.plan.platform import plan_platform
+from bulkheads.plan.types import TopicPlan
+from bulkheads.spec.loader import load_platform
+from tests.cli.conftest import conforming
+from tests.integration.local_stack import ROOT, isolated_spec
+
+pytestmark = pytest.mark.integration
+admin_api = pytest.importorskip("confluent_kafka.admin")
+TIMEOUT = 600
+RETAINED = "raw.orders.events"  # the live source's topic: retained, so adopted
+NOT_OURS = "dlq.orders-archive"  # the sink's dead-letter topic: derived, never taken over
+KEPT_POOLS = {"live-ingest", "derived-sinks"}
+KEPT_PIPELINES = {"orders-events", "orders-archive"}
+
+
+@dataclass
+class Workspace:
+    env: dict[str, str]
+    spec: Path
+    topics: dict[str, TopicPlan]
+    admin: Any
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bulkheads.cli", *args, "local", "--json"],
+            env=self.env, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+            text=True, check=False, timeout=TIMEOUT,
+        )  # fmt: skip
+
+    def create(self, name: str) -> None:
+        topic = self.topics[name]
+        new = admin_api.NewTopic(
+            name, topic.partitions, topic.replication_factor, config=dict(topic.config)
+        )
+        self.admin.create_topics([new])[name].result(timeout=30)
+
+    def delete(self, name: str) -> None:
+        self.admin.delete_topics([name])[name].result(timeout=30)
+        deadline = time.monotonic() + 30
+        while name in self.admin.list_topics(timeout=10).topics:
+            assert time.monotonic() < deadline, f"{name} was not deleted"
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def workspace(
+    tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]
+) -> Iterator[Workspace]:
+    """A two-pool local stack of its own, its Kafka started as ``bulkheads up`` starts it;
+    stops everything it started."""
+    state = tmp_path_factory.mktemp("main-job")
+    spec, port = isolated_spec(state, free_port)
+    document = yaml.safe_load(spec.read_text())
+    platform = document["config"]["bulkheads:platform"]
+    platform["pools"] = {k: v for k, v in platform["pools"].items() if k in KEPT_POOLS}
+    platform["pipelines"] = {k: v for k, v in platform["pipelines"].items() if k in KEPT_PIPELINES}
+    spec.write_text(yaml.safe_dump(document))
+    env = {
+        **os.environ,
+        "BULKHEADS_STATE_DIR": str(state / "local"),
+        "BULKHEADS_PULUMI_DIR": str(state / "pulumi"),
+        "BULKHEADS_SPEC_FILE": str(spec),
+        "NO_COLOR": "1",
+    }
+    env.pop("PULUMI_BACKEND_URL", None)
+    harness = LocalPlatform(state_dir=state / "local")
+    try:
+        connection = harness.start_kafka(port=port, controller_port=port + 1, cluster="local")
+        plan = plan_platform(load_platform(spec), ROOT)
+        topics = {t.name: t for t in plan.clusters["local"].topics}
+        yield Workspace(env, spec, topics, admin_api.AdminClient(connection.client_config()))
+    finally:
+        harness.down()
+
+
+def test_preview_refuses_a_topic_the_stack_does_not_hold_and_imports_a_retained_one(
+    workspace: Workspace,
+) -> None:
+    workspace.create(RETAINED)
+    workspace.create(NOT_OURS)
+    refused = workspace.cli("preview")
+    assert refused.returncode == 1, refused.stderr[-3000:]
+    document = conforming(refused.stdout, "preview")
+    assert not document["ok"]
+    assert (
+        f"topic {NOT_OURS!r} already exists on cluster 'local' but is not a retained "
+        "(derived) topic of this stack, so it is not adopted. Fix: delete or rename the "
+        "existing topic, or import it on purpose with `pulumi import`"
+    ) in "\n".join(document["errors"])
+
+    workspace.delete(NOT_OURS)
+    adopting = workspace.cli("preview")
+    assert adopting.returncode == 0, adopting.stderr[-3000:]
+    steps = conforming(adopting.stdout, "preview")["steps"]
+    imports = [s["name"] for s in steps if s["op"] == "import"]
+    assert imports == [f"local-cluster-local-data-topic-{RETAINED}-topic"]
+
+
+def test_up_json_conforms_and_the_stacks_own_topics_are_not_refused_after(
+    workspace: Workspace,
+) -> None:
+    up = workspace.cli("up", "--yes")
+    assert up.returncode == 0, up.stderr[-3000:]
+    document = conforming(up.stdout, "up")
+    assert document["ok"] and document["stack"] == "local"
+    assert {s["name"] for s in document["steps"] if s["op"] == "import"} == {
+        f"local-cluster-local-data-topic-{RETAINED}-topic"
+    }
+    platform = document["outputs"]["platform"]
+    assert sorted(platform["clusters"]["local"]["topics"]) == sorted(workspace.topics)
+    assert set(platform["pools"]) == KEPT_POOLS
+
+    # every planned topic now exists, and the state holds them all: nothing is refused
+    again = workspace.cli("preview")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert set(conforming(again.stdout, "preview")["changes"]) == {"same"}
