@@ -13,7 +13,7 @@ set -euo pipefail
 PULUMI_VERSION=3.274.1
 KAFKA_PROVIDER_VERSION=3.13.0
 # Bump when toolchain/kafka-provider/main.go changes, so cached builds are redone.
-KAFKA_PROVIDER_BUILD=2
+KAFKA_PROVIDER_BUILD=3
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${BULKHEADS_CACHE:-$HOME/.cache/bulkheads}
 bin=$cache/pulumi-$PULUMI_VERSION/bin

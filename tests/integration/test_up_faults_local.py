@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import yaml
 
@@ -158,7 +159,18 @@ def _interrupted(
         time.sleep(0.2)
     fault(process)
     process.communicate(timeout=UP_TIMEOUT)
+    plugins = str(Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "home" / "plugins")
+    eventually(lambda: not _running_from(plugins), "the engine's plugins to exit with it")
     return process
+
+
+def _running_from(directory: str) -> list[int]:
+    """Pids of processes whose command line runs something under ``directory``."""
+    return [
+        process.pid
+        for process in psutil.process_iter(["cmdline"])
+        if any(part.startswith(directory) for part in process.info["cmdline"] or [])
+    ]
 
 
 def test_two_ups_at_once_the_second_is_refused_and_nothing_is_corrupted(

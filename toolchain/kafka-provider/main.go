@@ -10,6 +10,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/Mongey/terraform-provider-kafka/kafka"
 	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
@@ -65,6 +67,19 @@ func providerInfo() tfbridge.ProviderInfo {
 	}
 }
 
+// exitWithEngine ends this process once the engine that started it is gone: the engine starts
+// providers in their own process group, so a killed engine (SIGKILL of `bulkheads up`) would
+// otherwise leave this process running forever.
+func exitWithEngine() {
+	engine := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != engine {
+			os.Exit(0)
+		}
+	}
+}
+
 func main() {
+	go exitWithEngine()
 	tfbridge.Main("kafka", version, providerInfo(), []byte(fmt.Sprintf(packageSchema, version)))
 }
