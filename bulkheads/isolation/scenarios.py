@@ -84,9 +84,10 @@ def sink_outage(stack: AppliedStack) -> Outcome:
 def backfill(stack: AppliedStack) -> Outcome:
     """A replay copies history as fast as its quota lets it, while the live producer sends
     500 records/s. Figures: live throughput (records/s acknowledged) and p99 send latency
-    (ms) before and while the replay runs; the replay's copy rate (KiB/s) over the
-    broker's first quota window (``QUOTA_WINDOW``, where a new client's first fetches run
-    ahead of its quota) and over the ``FAULT`` seconds after it."""
+    (ms) before and while the replay runs; the replay's copy rate (KiB/s) over its first
+    ``QUOTA_WINDOW`` seconds and over its whole run, and the most its quota admits over
+    that run (KiB/s): the quota's rate plus one quota window of it, which a new client may
+    take as a burst (the broker measures its rate over that window)."""
     _load_history(stack)
     live = LiveProducer(
         stack.client(stack.login_of(estate.LIVE_SOURCE)), estate.LIVE_TOPIC, LIVE_RATE, LIVE_SIZE
@@ -98,10 +99,12 @@ def backfill(stack: AppliedStack) -> Outcome:
         started, first = time.monotonic(), _copied(stack)
         stack.create(estate.REPLAY, "running")
         time.sleep(QUOTA_WINDOW)
-        steady_at, steady = time.monotonic(), _copied(stack)
+        window_end, by_window_end = time.monotonic(), _copied(stack)
         time.sleep(FAULT)
         ended, last = time.monotonic(), _copied(stack)
         during = live.window(started, ended)
+        admitted = estate.REPLAY_QUOTA / 1024 * (1 + QUOTA_WINDOW / (ended - started))
+        first_rate = (by_window_end - first) * HISTORY_SIZE / 1024 / (window_end - started)
     finally:
         live.stop()
         stack.delete(estate.REPLAY)
@@ -109,8 +112,9 @@ def backfill(stack: AppliedStack) -> Outcome:
         "backfill",
         {"throughput_before": before[0], "throughput_during": during[0],
          "p99_before": before[1], "p99_during": during[1],
-         "replay_first_kib_s": (steady - first) * HISTORY_SIZE / 1024 / (steady_at - started),
-         "replay_kib_s": (last - steady) * HISTORY_SIZE / 1024 / (ended - steady_at),
+         "replay_first_kib_s": first_rate,
+         "replay_kib_s": (last - first) * HISTORY_SIZE / 1024 / (ended - started),
+         "replay_admitted_kib_s": admitted,
          "live_failed": live.failed},
     )  # fmt: skip
 

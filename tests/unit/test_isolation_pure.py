@@ -20,7 +20,7 @@ def test_the_table_shows_both_runs_errors_and_missing_runs() -> None:
     lines = text.splitlines()
     assert lines[0] == "| scenario | figure | isolated | baseline |"
     assert "| wrong-team-write | foreign records landed | 0 | error: RuntimeError |" in lines
-    assert "| backfill | replay copy rate, after them (KiB/s) | not run | not run |" in lines
+    assert "| backfill | replay copy rate, whole run (KiB/s) | not run | not run |" in lines
     assert len(lines) == 2 + len(ROWS)
 
 
