@@ -20,6 +20,11 @@ the next ``up`` adopts the retained (live) topics but fails on the other topics 
 until they are deleted (or ``.state/`` is removed to start this machine's platform
 afresh). Every other stack keeps the engine's per-step checkpoints unless the user sets
 the variable.
+
+A partitioned estate's stacks (``<estate>-<partition>``) live where their estate does:
+those of the ``local`` estate on the project's file backend (created on first use, their
+config read from the estate's stack file), any other on the user's backend, where they
+must exist.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +138,8 @@ class Engine:
         return engine
 
     def env(self, stack: str = LOCAL_STACK) -> dict[str, str]:
-        """The environment pulumi runs with for ``stack`` (see the module docstring)."""
+        """The environment pulumi runs with for ``stack`` (or for a partition stack, its
+        estate's; see the module docstring)."""
         env = dict(os.environ)
         env.update(
             PATH=f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}",
@@ -157,13 +165,18 @@ class Engine:
             env_vars={**self.env(stack), **(extra_env or {})},
         )
 
-    def stack(self, name: str, extra_env: dict[str, str] | None = None) -> auto.Stack:
-        """``name`` as an Automation API stack: the local stack is created on first use,
-        any other must already exist on its backend (``BackendError`` otherwise)."""
-        workspace = self.workspace(name, extra_env)
+    def stack(
+        self, name: str, extra_env: dict[str, str] | None = None, estate: str | None = None
+    ) -> auto.Stack:
+        """``name`` as an Automation API stack (of ``estate``, for a partition stack): the
+        local stack and its partitions are created on first use, any other must already
+        exist on its backend (``BackendError`` otherwise)."""
+        workspace = self.workspace(estate or name, extra_env)
         if name == LOCAL_STACK:
             return auto.Stack.create_or_select(name, workspace)
         try:
+            if estate == LOCAL_STACK:
+                self._create_partition_stack(name, workspace.env_vars)
             return auto.Stack.select(name, workspace)
         except auto.errors.StackNotFoundError:
             raise BackendError(
@@ -189,6 +202,27 @@ class Engine:
             tail = "\n".join((proc.stdout or "").splitlines()[-BUILD_LOG_TAIL:])
             raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{tail}")
         return proc
+
+    def _create_partition_stack(self, name: str, env: Mapping[str, str]) -> None:
+        """Create a local partition stack unless it exists. ``stack init`` writes its
+        stack file, so it runs in a scratch copy of the project, leaving ``stacks/`` alone
+        (each run takes its config from the estate's stack file)."""
+        listed = subprocess.run(
+            [str(self.bin_dir / "pulumi"), "stack", "ls", "--json", "--non-interactive"],
+            cwd=PROJECT_ROOT, env=dict(env), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if listed.returncode == 0 and any(s["name"] == name for s in json.loads(listed.stdout)):
+            return
+        with tempfile.TemporaryDirectory() as scratch:
+            (Path(scratch) / "Pulumi.yaml").write_text(
+                "name: bulkheads\nruntime: python\n", encoding="utf-8"
+            )
+            made = subprocess.run(
+                [str(self.bin_dir / "pulumi"), "stack", "init", name, "--non-interactive"],
+                cwd=scratch, env=dict(env), capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        if made.returncode != 0:
+            raise EngineError(f"creating stack {name!r} failed: {made.stderr.strip()}")
 
     def select_stack(self, stack: str) -> None:
         """Select the local ``stack``, creating it in the local backend on first use."""

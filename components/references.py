@@ -65,11 +65,16 @@ def read_references(
     stacks = {name: pulumi.StackReference(stack_of(estate, name)) for name in partition.depends_on}
 
     def pick(name: str, output: str, *path: str) -> pulumi.Output[Any]:
+        """The value at ``path`` of stack ``name``'s ``output``; a preview of a partition
+        whose dependency was never applied sees None, an ``up`` fails naming it."""
+
         def walk(value: Any) -> Any:
             for key in path:
-                value = value[key]
+                value = None if value is None else value[key]
             return value
 
+        if pulumi.runtime.is_dry_run():
+            return stacks[name].get_output(output).apply(walk)
         return stacks[name].require_output(output).apply(walk)
 
     pools = {pool.worker.pool for pool in partition.plan.pools}
