@@ -168,7 +168,7 @@ class Platform(pulumi.ComponentResource):
         wiring = ClusterWiring(
             admin_password=password,
             subnet_ids=self._subnet_ids() if aws else None,
-            security_group_id=self._broker_group(cluster) if aws else None,
+            security_group_id=self._group_id(True, cluster) if aws else None,
             kubernetes=args.kubernetes,
             ca_key=args.cluster_ca_keys.get(cluster),
         )
@@ -260,7 +260,7 @@ class Platform(pulumi.ComponentResource):
             irsa=args.irsa,
             brokers=(brokers,),
             declared_egress=declared,
-            security_group_id=self._worker_group(pool),
+            security_group_id=self._group_id(False, pool),
             broker_ca_cert=cluster.strimzi.ca_cert if cluster.deploy == "strimzi" else None,
             replicas=runtime.replicas,
             cpu_request=runtime.cpu,
@@ -402,19 +402,16 @@ class Platform(pulumi.ComponentResource):
         assert self._references.network is not None
         return self._references.network.subnet_ids
 
-    def _broker_group(self, cluster: str) -> pulumi.Input[str] | None:
+    def _group_id(self, brokers: bool, key: str) -> pulumi.Input[str] | None:
+        """The security group of ``key``'s brokers (a cluster) or workers (a pool), if any."""
         if self.network is not None:
-            group = self.network.broker_security_groups.get(cluster)
+            network = self.network
+            groups = network.broker_security_groups if brokers else network.worker_security_groups
+            group = groups.get(key)
             return group.id if group is not None else None
-        assert self._references.network is not None
-        return self._references.network.broker_groups.get(cluster)
-
-    def _worker_group(self, pool: str) -> pulumi.Input[str] | None:
-        if self.network is not None:
-            group = self.network.worker_security_groups.get(pool)
-            return group.id if group is not None else None
-        assert self._references.network is not None
-        return self._references.network.worker_groups.get(pool)
+        refs = self._references.network
+        assert refs is not None
+        return (refs.broker_groups if brokers else refs.worker_groups).get(key)
 
     def _published(self, partition: Partition | None) -> tuple[dict[str, Any], dict[str, Any]]:
         """A partition's ``references`` and (secret) ``logins`` outputs, read by the

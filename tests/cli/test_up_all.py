@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bulkheads.cli_support import UsageError
+from bulkheads.cli_support import EXIT_FINDINGS, UsageError
 from bulkheads.estate_job import Outcome, run_all, run_waves
 from bulkheads.plan.partitions import NETWORK, partition_estate
 from bulkheads.plan.platform import plan_platform
@@ -68,3 +68,25 @@ def test_all_refuses_an_unpartitioned_stack_and_an_up_without_yes(tmp_path: Path
     args = argparse.Namespace(stack_positional=str(file), stack_option=None, yes=False)
     with pytest.raises(UsageError, match="--yes"):
         run_all(args, apply=True)
+
+
+def test_the_planned_rules_run_over_the_whole_estate_before_any_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partition's pack sees only its own resources, so ``--all`` first runs the planned
+    stack rules (``validate``'s, the pack's functions) over the whole estate, and a
+    mandatory finding stops it before the engine starts."""
+    text = (ROOT / "stacks" / "Pulumi.prod.yaml").read_text()
+    marker = "    environment: prod\n"
+    text = text.replace(marker, marker + "    partition: cluster-owner\n")
+    shared = text.replace(
+        "        tenancy: dedicated\n        serves: [live]\n        owner: payments\n",
+        "        tenancy: shared\n        serves: [live]\n        owner: payments\n",
+    )
+    assert shared != text
+    file = tmp_path / "Pulumi.prod.yaml"
+    file.write_text(shared)
+    monkeypatch.setattr("bulkheads.estate_job._engine", pytest.fail)
+    args = argparse.Namespace(stack_positional=str(file), stack_option=None, yes=True)
+    assert run_all(args, apply=True) == EXIT_FINDINGS
+    assert "bulkheads-cluster-regulated-dedicated" in capsys.readouterr().err
