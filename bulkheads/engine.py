@@ -24,7 +24,9 @@ the variable.
 A partitioned estate's stacks (``<estate>-<partition>``) live where their estate does:
 those of the ``local`` estate on the project's file backend (created on first use, their
 config read from the estate's stack file), any other on the user's backend, where they
-must exist.
+must exist. The engine keeps a passphrase stack's salt in ``stacks/Pulumi.<stack>.yaml``
+whatever config file it is given, so a local partition stack's command runs with that
+file holding the estate's salt, removed afterwards (:func:`partition_salt`).
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ import subprocess
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pulumi import automation as auto
 
 from bulkheads import console
@@ -78,6 +82,23 @@ def backend_url(stack: str) -> str:
             "bulkheads never creates it on the project's local file backend"
         )
     return configured
+
+
+@contextmanager
+def partition_salt(stack: str, estate_file: Path) -> Iterator[None]:
+    """While the engine runs on local partition ``stack``: its stack file holding the
+    estate file's ``encryptionsalt`` (so its secrets are the estate's), unless the file
+    exists; removed afterwards, leaving ``stacks/`` as it was."""
+    path = PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml"
+    salt = (yaml.safe_load(estate_file.read_text(encoding="utf-8")) or {}).get("encryptionsalt")
+    made = salt is not None and not path.exists()
+    if made:
+        path.write_text(yaml.safe_dump({"encryptionsalt": salt}), encoding="utf-8")
+    try:
+        yield
+    finally:
+        if made:
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import argparse
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,15 @@ from bulkheads.cli_support import (
     load_stack_spec,
     resolve_stack,
 )
-from bulkheads.engine import LOCAL_STACK, BackendError, Engine, EngineError, backend_url, pulumi_dir
+from bulkheads.engine import (
+    LOCAL_STACK,
+    BackendError,
+    Engine,
+    EngineError,
+    backend_url,
+    partition_salt,
+    pulumi_dir,
+)
 from bulkheads.engine_events import EngineRun
 from bulkheads.local.commands import start_local_clusters
 from bulkheads.local.errors import LocalPlatformError
@@ -142,20 +151,13 @@ def partial_runner(
         outcome.run = EngineRun(progress=_progress(args, outcome.stack))
         started = time.monotonic()
         _say(outcome.stack, "up" if apply else "preview")
+        local = ref.name == LOCAL_STACK
         try:
-            stack = _open(engine, ref, spec, partition, outcome.stack)
-            options: dict[str, Any] = {
-                **policy_options(ref.name),
-                "config_file": str(ref.file.resolve()),
-                "refresh": args.refresh or None,
-                "color": "never",
-                "on_event": outcome.run.on_event,
-            }
-            if apply:
-                with up_lock(outcome.stack):
-                    stack.up(**options)
-            else:
-                stack.preview(**options)
+            salt: AbstractContextManager[None] = (
+                partition_salt(outcome.stack, ref.file) if local else nullcontext()
+            )
+            with salt:
+                _apply(engine, ref, spec, partition, outcome, apply, args)
         except (auto.errors.CommandError, EngineError, UpInProgress, RuntimeError) as error:
             outcome.run.finished = False
             if not outcome.run.errors:
@@ -167,6 +169,31 @@ def partial_runner(
         _say(outcome.stack, f"{outcome.status} in {outcome.seconds:.0f} s ({changes})")
 
     return run
+
+
+def _apply(
+    engine: Engine,
+    ref: StackRef,
+    spec: PlatformSpec,
+    partition: str,
+    outcome: Outcome,
+    apply: bool,
+    args: argparse.Namespace,
+) -> None:
+    """Open ``partition``'s stack and preview it or, ``apply``, up it under its up lock."""
+    stack = _open(engine, ref, spec, partition, outcome.stack)
+    options: dict[str, Any] = {
+        **policy_options(ref.name),
+        "config_file": str(ref.file.resolve()),
+        "refresh": args.refresh or None,
+        "color": "never",
+        "on_event": outcome.run.on_event,
+    }
+    if apply:
+        with up_lock(outcome.stack):
+            stack.up(**options)
+    else:
+        stack.preview(**options)
 
 
 def _open(
