@@ -55,41 +55,67 @@ def estate_file(directory: Path, free_port: Callable[[], int]) -> Path:
 
     def cluster(serves: str, owner: str) -> dict[str, Any]:
         bootstrap = f"127.0.0.1:{kafka_port(free_port)}"
-        return {"engine": "kafka", "tenancy": "shared", "serves": [serves], "owner": owner,
-                "deploy": {"kind": "local", "bootstrap": bootstrap}}  # fmt: skip
+        return {
+            "engine": "kafka",
+            "tenancy": "shared",
+            "serves": [serves],
+            "owner": owner,
+            "deploy": {"kind": "local", "bootstrap": bootstrap},
+        }
 
     platform = {
         "environment": "local",
         "partition": "cluster",
         "owners": local["config"]["bulkheads:platform"]["owners"],
-        "classes": {c: {"replication_factor": 1, "min_insync_replicas": 1}
-                    for c in ("live", "derived", "replay")},  # fmt: skip
+        "classes": {
+            c: {"replication_factor": 1, "min_insync_replicas": 1}
+            for c in ("live", "derived", "replay")
+        },
         "network": {"kind": "local"},
         "clusters": {"east": cluster("live", "orders"), "west": cluster("derived", "analytics")},
         "pools": {
-            "east-ingest": {"cluster": "east", "class": "live", "owner": "orders",
-                            "runtime": {"kind": "local", "rest_port": free_port()}},
-            "west-derived": {"cluster": "west", "class": "derived", "owner": "analytics",
-                             "runtime": {"kind": "local", "rest_port": free_port()}},
-        },  # fmt: skip
+            "east-ingest": {
+                "cluster": "east",
+                "class": "live",
+                "owner": "orders",
+                "runtime": {"kind": "local", "rest_port": free_port()},
+            },
+            "west-derived": {
+                "cluster": "west",
+                "class": "derived",
+                "owner": "analytics",
+                "runtime": {"kind": "local", "rest_port": free_port()},
+            },
+        },
         "pipelines": {
             "orders-events": {
-                "kind": "source", "owner": "orders", "pool": "east-ingest",
-                "connector": {"class": FILE_SOURCE,
-                              "config": {"file": str(data / "events.jsonl"), "topic": TOPIC}},
+                "kind": "source",
+                "owner": "orders",
+                "pool": "east-ingest",
+                "connector": {
+                    "class": FILE_SOURCE,
+                    "config": {"file": str(data / "events.jsonl"), "topic": TOPIC},
+                },
                 "writes": [{"topic": TOPIC, "partitions": 1}],
             },
             "orders-to-west": {
-                "kind": "mirror", "owner": "analytics", "pool": "west-derived",
-                "source_cluster": "east", "reads": [TOPIC],
-            },
-            "orders-archive": {
-                "kind": "sink", "owner": "analytics", "pool": "west-derived",
-                "connector": {"class": FILE_SINK,
-                              "config": {"file": str(data / "archive.jsonl"), "topics": TOPIC}},
+                "kind": "mirror",
+                "owner": "analytics",
+                "pool": "west-derived",
+                "source_cluster": "east",
                 "reads": [TOPIC],
             },
-        },  # fmt: skip
+            "orders-archive": {
+                "kind": "sink",
+                "owner": "analytics",
+                "pool": "west-derived",
+                "connector": {
+                    "class": FILE_SINK,
+                    "config": {"file": str(data / "archive.jsonl"), "topics": TOPIC},
+                },
+                "reads": [TOPIC],
+            },
+        },
     }
     document = {
         "config": {"bulkheads:platform": platform},
