@@ -285,6 +285,11 @@ def open_stack(
     (``extra_env`` reaches the program, e.g. a cutover phase override)."""
     ref = resolve_stack(args)
     spec = load_stack_spec(ref)
+    if spec.partition is not None:
+        raise UsageError(
+            f"stack {ref.name!r} is partitioned by {spec.partition}: its stacks run with "
+            f"`bulkheads preview|up {ref.name} --all`"
+        )
     try:
         backend_url(ref.name)
         if ref.name == LOCAL_STACK:

@@ -11,6 +11,7 @@ import pytest
 
 from bulkheads.cli_support import EXIT_FINDINGS, UsageError
 from bulkheads.estate_job import Outcome, run_all, run_waves
+from bulkheads.main_job import open_stack
 from bulkheads.plan.partitions import NETWORK, partition_estate
 from bulkheads.plan.platform import plan_platform
 from bulkheads.spec.loader import load_platform
@@ -90,3 +91,14 @@ def test_the_planned_rules_run_over_the_whole_estate_before_any_stack(
     args = argparse.Namespace(stack_positional=str(file), stack_option=None, yes=True)
     assert run_all(args, apply=True) == EXIT_FINDINGS
     assert "bulkheads-cluster-regulated-dedicated" in capsys.readouterr().err
+
+
+def test_a_partitioned_stack_is_not_opened_as_one(tmp_path: Path) -> None:
+    """``bulkheads up <partitioned stack>`` without ``--all`` is refused before anything
+    starts, naming ``--all``."""
+    text = (ROOT / "stacks" / "Pulumi.prod.yaml").read_text()
+    marker = "    environment: prod\n"
+    file = tmp_path / "Pulumi.prod.yaml"
+    file.write_text(text.replace(marker, marker + "    partition: cluster\n"))
+    with pytest.raises(UsageError, match="--all"):
+        open_stack(argparse.Namespace(stack_positional=str(file), stack_option=None))
