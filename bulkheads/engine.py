@@ -20,6 +20,13 @@ the next ``up`` adopts the retained (live) topics but fails on the other topics 
 until they are deleted (or ``.state/`` is removed to start this machine's platform
 afresh). Every other stack keeps the engine's per-step checkpoints unless the user sets
 the variable.
+
+A partitioned estate's stacks (``<estate>-<partition>``) live where their estate does:
+those of the ``local`` estate on the project's file backend (created on first use, their
+config read from the estate's stack file), any other on the user's backend, where they
+must exist. The engine keeps a passphrase stack's salt in ``stacks/Pulumi.<stack>.yaml``
+whatever config file it is given, so a local partition stack's command runs with that
+file holding the estate's salt, removed afterwards (:func:`partition_salt`).
 """
 
 from __future__ import annotations
@@ -28,10 +35,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections import deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pulumi import automation as auto
 
 from bulkheads import console
@@ -71,6 +82,23 @@ def backend_url(stack: str) -> str:
             "bulkheads never creates it on the project's local file backend"
         )
     return configured
+
+
+@contextmanager
+def partition_salt(stack: str, estate_file: Path) -> Iterator[None]:
+    """While the engine runs on local partition ``stack``: its stack file holding the
+    estate file's ``encryptionsalt`` (so its secrets are the estate's), unless the file
+    exists; removed afterwards, leaving ``stacks/`` as it was."""
+    path = PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml"
+    salt = (yaml.safe_load(estate_file.read_text(encoding="utf-8")) or {}).get("encryptionsalt")
+    made = salt is not None and not path.exists()
+    if made:
+        path.write_text(yaml.safe_dump({"encryptionsalt": salt}), encoding="utf-8")
+    try:
+        yield
+    finally:
+        if made:
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -131,7 +159,8 @@ class Engine:
         return engine
 
     def env(self, stack: str = LOCAL_STACK) -> dict[str, str]:
-        """The environment pulumi runs with for ``stack`` (see the module docstring)."""
+        """The environment pulumi runs with for ``stack`` (or for a partition stack, its
+        estate's; see the module docstring)."""
         env = dict(os.environ)
         env.update(
             PATH=f"{self.bin_dir}{os.pathsep}{env.get('PATH', '')}",
@@ -157,13 +186,18 @@ class Engine:
             env_vars={**self.env(stack), **(extra_env or {})},
         )
 
-    def stack(self, name: str, extra_env: dict[str, str] | None = None) -> auto.Stack:
-        """``name`` as an Automation API stack: the local stack is created on first use,
-        any other must already exist on its backend (``BackendError`` otherwise)."""
-        workspace = self.workspace(name, extra_env)
+    def stack(
+        self, name: str, extra_env: dict[str, str] | None = None, estate: str | None = None
+    ) -> auto.Stack:
+        """``name`` as an Automation API stack (of ``estate``, for a partition stack): the
+        local stack and its partitions are created on first use, any other must already
+        exist on its backend (``BackendError`` otherwise)."""
+        workspace = self.workspace(estate or name, extra_env)
         if name == LOCAL_STACK:
             return auto.Stack.create_or_select(name, workspace)
         try:
+            if estate == LOCAL_STACK:
+                self._create_partition_stack(name, workspace.env_vars)
             return auto.Stack.select(name, workspace)
         except auto.errors.StackNotFoundError:
             raise BackendError(
@@ -189,6 +223,27 @@ class Engine:
             tail = "\n".join((proc.stdout or "").splitlines()[-BUILD_LOG_TAIL:])
             raise EngineError(f"pulumi {' '.join(args)} exited {proc.returncode}\n{tail}")
         return proc
+
+    def _create_partition_stack(self, name: str, env: Mapping[str, str]) -> None:
+        """Create a local partition stack unless it exists. ``stack init`` writes its
+        stack file, so it runs in a scratch copy of the project, leaving ``stacks/`` alone
+        (each run takes its config from the estate's stack file)."""
+        listed = subprocess.run(
+            [str(self.bin_dir / "pulumi"), "stack", "ls", "--json", "--non-interactive"],
+            cwd=PROJECT_ROOT, env=dict(env), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if listed.returncode == 0 and any(s["name"] == name for s in json.loads(listed.stdout)):
+            return
+        with tempfile.TemporaryDirectory() as scratch:
+            (Path(scratch) / "Pulumi.yaml").write_text(
+                "name: bulkheads\nruntime: python\n", encoding="utf-8"
+            )
+            made = subprocess.run(
+                [str(self.bin_dir / "pulumi"), "stack", "init", name, "--non-interactive"],
+                cwd=scratch, env=dict(env), capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        if made.returncode != 0:
+            raise EngineError(f"creating stack {name!r} failed: {made.stderr.strip()}")
 
     def select_stack(self, stack: str) -> None:
         """Select the local ``stack``, creating it in the local backend on first use."""

@@ -92,14 +92,18 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "preview",
         help="the diff and the policy pack's verdict for a stack; changes nothing",
         description="Preview a stack with the policy pack and the stack's pack config.",
-        epilog="example: bulkheads preview prod --diff --json > preview.json",
+        epilog="examples: bulkheads preview prod --diff --json > preview.json\n"
+        "          bulkheads preview prod --all   (every partition stack)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     up = verbs.add_parser(
         "up",
         help="preview a stack, then apply it after a yes (default stack: local)",
         description="Preview a stack with the policy pack, then apply it: after --yes, or "
         "an answer on a terminal. `make up` runs `bulkheads up local --yes --refresh`.",
-        epilog="example: bulkheads up prod --target 'urn:pulumi:prod::bulkheads::…' --diff",
+        epilog="examples: bulkheads up prod --target 'urn:pulumi:prod::bulkheads::…' --diff\n"
+        "          bulkheads up prod --all --yes --json   (every partition stack, in order)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     up.add_argument("-y", "--yes", action="store_true", help="apply without asking")
     up.add_argument(
@@ -122,6 +126,28 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         parser.add_argument("--refresh", action="store_true", help="refresh the state first")
         parser.add_argument("--diff", action="store_true", help="show the engine's rich diff")
         parser.set_defaults(handler=guarded(handler))
+        estate_arguments(parser)
+
+
+def estate_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--all`` and ``--parallel`` (``bulkheads.estate_job``)."""
+    parser.add_argument(
+        "--all", action="store_true", help="every partition stack of a partitioned estate"
+    )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=4,
+        metavar="N",
+        help="with --all: partition stacks run side by side at most (4)",
+    )
+
+
+def _run_all(args: argparse.Namespace, apply: bool) -> int:
+    """``bulkheads.estate_job.run_all`` (imported here: that module builds on this one)."""
+    from bulkheads.estate_job import run_all
+
+    return run_all(args, apply)
 
 
 def policy_options(stack: str) -> dict[str, list[str]]:
@@ -150,6 +176,8 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_preview(args: argparse.Namespace) -> int:
     """Preview the named stack; exit 1 on a failure or a mandatory policy violation."""
+    if args.all:
+        return _run_all(args, apply=False)
     ref, stack = open_stack(args)
     run, diff = preview_stack(stack, args)
     emit(args, preview_document(ref, run, diff), render_preview)
@@ -158,6 +186,8 @@ def run_preview(args: argparse.Namespace) -> int:
 
 def run_up(args: argparse.Namespace) -> int:
     """Preview, ask (unless ``--yes``), apply, and report what is provisioned."""
+    if args.all:
+        return _run_all(args, apply=True)
     ref = resolve_stack(args)
     if not args.yes and not sys.stdin.isatty():
         raise UsageError(
@@ -255,6 +285,11 @@ def open_stack(
     (``extra_env`` reaches the program, e.g. a cutover phase override)."""
     ref = resolve_stack(args)
     spec = load_stack_spec(ref)
+    if spec.partition is not None:
+        raise UsageError(
+            f"stack {ref.name!r} is partitioned by {spec.partition}: its stacks run with "
+            f"`bulkheads preview|up {ref.name} --all`"
+        )
     try:
         backend_url(ref.name)
         if ref.name == LOCAL_STACK:

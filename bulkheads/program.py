@@ -9,6 +9,9 @@ fix for every problem at once. Stack config read besides the spec (namespace
 target (``kubeconfig``/``kubeContext`` or ``renderYamlToDirectory``). Local clusters log
 the Kafka provider in with the local harness's admin credential. Cutovers are planned at
 their declared phases, or at those in ``BULKHEADS_CUTOVER_PHASES`` (``cutover.phases``).
+A partitioned estate's stacks (``bulkheads.plan.partitions``) each build one partition,
+named by ``BULKHEADS_PARTITION`` (and the estate stack by ``BULKHEADS_ESTATE``), and
+export what the partitions after them read (``components.references``).
 """
 
 from __future__ import annotations
@@ -28,13 +31,22 @@ from bulkheads.local.jars import ensure_plugin
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.plan.adoption import decide_adoption
-from bulkheads.plan.platform import FILE_KEY, LocalPoolRuntime, PlatformPlan, plan_platform
+from bulkheads.plan.errors import PlanError
+from bulkheads.plan.partitions import Partition, partition_estate
+from bulkheads.plan.platform import (
+    FILE_KEY,
+    KubernetesPoolRuntime,
+    LocalPoolRuntime,
+    PlatformPlan,
+    plan_platform,
+)
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
 from bulkheads.spec.model import LocalDeploy, PlatformSpec
-from bulkheads.stacks import stack_file
+from bulkheads.stacks import PartitionRun, partition_run, stack_file
 from components.kubernetes_provider import kubernetes_provider, target_from_config
 from components.platform import ConnectImages, Platform, PlatformArgs
+from components.references import LOGINS, REFERENCES, References, read_references
 
 CONFIG_NAMESPACE = "bulkheads"
 
@@ -85,8 +97,10 @@ def cluster_ca_keys(config: pulumi.Config, clusters: list[str]) -> dict[str, pul
     return {cluster: key_of(cluster) for cluster in clusters}
 
 
-def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
-    """Compose the platform of ``spec``.
+def build_platform(
+    spec: PlatformSpec, config: pulumi.Config, run: PartitionRun | None = None
+) -> Platform:
+    """Compose the platform of ``spec`` (of a partitioned one, ``run``'s partition).
 
     Its only I/O is local: it reads the harness's admin credentials and lists the local
     clusters' topics (for cloud clusters ``bulkheads:existingTopics`` says; retained live
@@ -99,17 +113,28 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         clusters = {name: cluster_args(spec, name, settings) for name in spec.clusters}
     except ValueError as error:
         raise pulumi.RunError(str(error)) from None
-    ca_keys = cluster_ca_keys(
-        config, [name for name, c in clusters.items() if c.deploy == "strimzi"]
-    )
     try:
         override = phases.from_environment(os.environ)
     except ValueError as error:
         raise pulumi.RunError(str(error)) from None
     plan = plan_platform(spec, PROJECT_ROOT, override)
+    partition, references = None, References()
+    if spec.partition is not None:
+        partition = _partition(spec, plan, run)
+        assert run is not None
+        homes = partition_estate(plan, spec.partition).homes
+        tls = {name: c.deploy != "local" for name, c in clusters.items()}
+        references = read_references(run.estate, partition, homes, network_args(spec), tls)
+        plan = partition.plan
+    built = {name: c for name, c in clusters.items() if name in plan.clusters}
+    ca_keys = cluster_ca_keys(config, [name for name, c in built.items() if c.deploy == "strimzi"])
     admin_passwords: dict[str, pulumi.Input[str]] = {}
     admin_usernames: dict[str, str] = {}
-    local = [name for name, c in spec.clusters.items() if isinstance(c.deploy, LocalDeploy)]
+    local = [
+        name
+        for name, c in spec.clusters.items()
+        if isinstance(c.deploy, LocalDeploy) and name in built
+    ]
     try:
         existing = existing_from_config(config.get_object(EXISTING_TOPICS_KEY), spec.clusters)
     except ValueError as error:
@@ -124,8 +149,8 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
     adopt_topics = adopted_topics(plan, existing, read_managed())
     if local and not pulumi.runtime.is_dry_run():
         prepare_local_files(plan, harness.cache_dir)
-    strimzi = any(c.deploy.kind == "strimzi" for c in spec.clusters.values())
-    kubernetes_pools = any(p.runtime.kind == "kubernetes" for p in spec.pools.values())
+    strimzi = any(c.deploy == "strimzi" for c in built.values())
+    kubernetes_pools = any(isinstance(p.runtime, KubernetesPoolRuntime) for p in plan.pools)
     kubernetes = (
         kubernetes_provider("kubernetes", target_from_config(config))
         if strimzi or kubernetes_pools
@@ -145,8 +170,26 @@ def build_platform(spec: PlatformSpec, config: pulumi.Config) -> Platform:
         cluster_ca_keys=ca_keys,
         irsa=settings.irsa,
         connect_images=connect_images(config),
+        partition=partition,
+        references=references,
     )
     return Platform(spec.environment, args)
+
+
+def _partition(spec: PlatformSpec, plan: PlatformPlan, run: PartitionRun | None) -> Partition:
+    """The partition ``run`` names of the partitioned ``spec``'s estate."""
+    assert spec.partition is not None
+    try:
+        partitions = partition_estate(plan, spec.partition).partitions
+    except PlanError as error:
+        raise pulumi.RunError(str(error)) from None
+    if run is None or run.partition not in partitions:
+        named = f"partition {run.partition!r}" if run else "no partition"
+        raise pulumi.RunError(
+            f"the estate is partitioned by {spec.partition} and this run names {named} (of "
+            f"{', '.join(partitions)}): run `bulkheads up <stack> --all`"
+        )
+    return partitions[run.partition]
 
 
 def prepare_local_files(plan: PlatformPlan, cache_dir: Path) -> None:
@@ -219,6 +262,10 @@ def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.O
 
 def main() -> None:
     """Entry point of ``__main__.py``."""
-    spec = load_stack_spec(pulumi.get_stack())
-    platform = build_platform(spec, pulumi.Config(CONFIG_NAMESPACE))
+    run = partition_run()
+    spec = load_stack_spec(run.estate if run else pulumi.get_stack())
+    platform = build_platform(spec, pulumi.Config(CONFIG_NAMESPACE), run)
     pulumi.export("platform", platform.outputs)
+    if platform.references:
+        pulumi.export(REFERENCES, platform.references)
+        pulumi.export(LOGINS, pulumi.Output.secret(platform.logins))

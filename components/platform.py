@@ -13,6 +13,12 @@ the cloud arguments (plain values, never the spec model) and builds, all parente
                                     on each cluster it uses; key: the pipeline, or
                                     `<pipeline>@<cluster>` when a cutover moved it there)
 
+A partition stack of a partitioned estate (``args.partition``) builds only its plan's
+clusters, pools and connectors (and the Network only in the network partition); what it
+uses from another partition's clusters (bootstrap, logins) or the network stack (subnets,
+security groups) comes from ``args.references``, and it publishes what later partitions
+read (``references``, ``logins``; ``components.references``).
+
 Cluster admin passwords come from ``admin_passwords`` (the local harness's) or are
 generated once per cluster and kept secret in the state. ``outputs`` is a plain summary the
 main job reports from.
@@ -32,6 +38,7 @@ from bulkheads.cloud.args import SCRAM_TLS_PORT, ClusterArgs, IrsaSettings, Netw
 from bulkheads.connect.config import scram_jaas_config
 from bulkheads.plan.manifests.labels import kafka_pods
 from bulkheads.plan.manifests.strimzi import ConnectBuild, KafkaLogin
+from bulkheads.plan.partitions import Partition
 from bulkheads.plan.platform import ConnectorPlan, KubernetesPoolRuntime, PlatformPlan, PoolPlan
 from bulkheads.plan.plugins import build_image
 from components import tokens
@@ -42,6 +49,7 @@ from components.kafka_exporter import KafkaExporter, KafkaExporterArgs
 from components.kafka_provider import kafka_provider
 from components.monitoring import prometheus_rule
 from components.network import Network
+from components.references import References
 from components.replay_scheduler import ReplayScheduler, ReplaySchedulerArgs
 from components.secrets import GeneratedPassword
 from components.topics import DEFAULT_PROTECTION, Protection
@@ -68,13 +76,16 @@ class ConnectImages:
 class PlatformArgs:
     """Everything the platform is built from.
 
+    ``clusters``: every cluster's arguments (those of the plan's clusters are built);
     ``admin_passwords``: per cluster, the admin login to use (default: generated);
     ``secret_values``: secret name -> value for connector ``secrets`` references;
     ``adopt_topics``: per cluster, retained topics to import rather than create;
     ``kubernetes``: the provider Strimzi resources go through (default provider if None);
     ``cluster_ca_keys``: per Strimzi cluster, the secret key of its CA certificate;
     ``irsa``: the EKS OIDC provider pool roles trust; ``connect_images``: where Strimzi
-    pushes the images it builds for pools with plugins.
+    pushes the images it builds for pools with plugins; ``partition``: the partition of a
+    partitioned estate this stack builds (None: the whole estate) and ``references`` what
+    it reads from the other partitions (``components.references``).
     """
 
     plan: PlatformPlan
@@ -89,6 +100,8 @@ class PlatformArgs:
     protection: Protection = DEFAULT_PROTECTION
     irsa: IrsaSettings | None = None
     connect_images: ConnectImages | None = None
+    partition: Partition | None = None
+    references: References = field(default_factory=References)
 
 
 class Platform(pulumi.ComponentResource):
@@ -100,11 +113,17 @@ class Platform(pulumi.ComponentResource):
         plan = args.plan
         super().__init__(tokens.PLATFORM, name, {tokens.PROP_ENVIRONMENT: plan.environment}, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.network = Network(f"{name}-network", args.network, opts=child)
+        self._references = args.references
+        self.network = (
+            Network(f"{name}-network", args.network, opts=child)
+            if args.references.network is None
+            else None
+        )
         self.clusters: dict[str, Cluster] = {}
         self.data_planes: dict[str, DataPlane] = {}
         for cluster, cluster_args in args.clusters.items():
-            self._build_cluster(name, cluster, cluster_args, args)
+            if cluster in plan.clusters:  # a partition's pools may use a cluster built elsewhere
+                self._build_cluster(name, cluster, cluster_args, args)
         self.pools = {pool.worker.pool: self._build_pool(name, pool, args) for pool in plan.pools}
         self.connectors = {
             connector.key: self._build_connector(name, connector, args)
@@ -131,6 +150,7 @@ class Platform(pulumi.ComponentResource):
             for scheduler in plan.replay_schedulers
         ]
         self.outputs = self._summary(plan)
+        self.references, self.logins = self._published(args.partition)
         self.register_outputs({"summary": self.outputs})
 
     def _build_cluster(
@@ -145,11 +165,10 @@ class Platform(pulumi.ComponentResource):
         if cluster in args.admin_usernames:
             cluster_args = replace(cluster_args, admin_username=args.admin_usernames[cluster])
         aws = args.network.kind == "aws"
-        brokers_group = self.network.broker_security_groups.get(cluster) if aws else None
         wiring = ClusterWiring(
             admin_password=password,
-            subnet_ids=self.network.private_subnet_ids if aws else None,
-            security_group_id=brokers_group.id if brokers_group is not None else None,
+            subnet_ids=self._subnet_ids() if aws else None,
+            security_group_id=self._group_id(True, cluster) if aws else None,
             kubernetes=args.kubernetes,
             ca_key=args.cluster_ca_keys.get(cluster),
         )
@@ -175,7 +194,6 @@ class Platform(pulumi.ComponentResource):
 
     def _build_pool(self, name: str, pool: PoolPlan, args: PlatformArgs) -> WorkerPool:
         worker = pool.worker
-        data_plane = self.data_planes[worker.cluster]
         runtime: KubernetesRuntime | LocalRuntime
         if isinstance(pool.runtime, KubernetesPoolRuntime):
             runtime = self._kubernetes_runtime(
@@ -188,13 +206,13 @@ class Platform(pulumi.ComponentResource):
             WorkerPoolArgs(
                 worker=worker,
                 environment=args.plan.environment,
-                bootstrap_servers=self.clusters[worker.cluster].bootstrap_servers,
-                password=data_plane.principals[worker.principal].password,
+                bootstrap_servers=self._bootstrap(worker.cluster),
+                password=self._password(worker.cluster, worker.principal),
                 runtime=runtime,
                 override_policy=pool.override_policy,
             ),
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=data_plane.boundary_of(worker.principal)
+                parent=self, depends_on=self._boundary(worker.cluster, worker.principal)
             ),
         )
 
@@ -223,7 +241,6 @@ class Platform(pulumi.ComponentResource):
             if boundary.pool == pool
             for endpoint in boundary.endpoints
         )
-        group = self.network.worker_security_groups.get(pool)
         build = None
         if plan.plugins:
             if args.connect_images is None:
@@ -243,7 +260,7 @@ class Platform(pulumi.ComponentResource):
             irsa=args.irsa,
             brokers=(brokers,),
             declared_egress=declared,
-            security_group_id=group.id if group is not None else None,
+            security_group_id=self._group_id(False, pool),
             broker_ca_cert=cluster.strimzi.ca_cert if cluster.deploy == "strimzi" else None,
             replicas=runtime.replicas,
             cpu_request=runtime.cpu,
@@ -278,7 +295,7 @@ class Platform(pulumi.ComponentResource):
                 environment=args.plan.environment,
                 connector_class=plan.connector_class,
                 username=plan.username,
-                password=self.data_planes[plan.cluster].principals[plan.username].password,
+                password=self._password(plan.cluster, plan.username),
                 target=pool.target,
                 reads=plan.reads,
                 writes=plan.writes,
@@ -292,11 +309,7 @@ class Platform(pulumi.ComponentResource):
                 parent=self,
                 depends_on=[
                     pool,
-                    *(
-                        r
-                        for c in sorted(used)
-                        for r in self.data_planes[c].boundary_of(plan.username)
-                    ),
+                    *(r for c in sorted(used) for r in self._boundary(c, plan.username)),
                 ],
             ),
         )
@@ -321,7 +334,7 @@ class Platform(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self.clusters[cluster]),
             )
             for cluster, cluster_args in args.clusters.items()
-            if cluster_args.deploy == "msk"
+            if cluster_args.deploy == "msk" and cluster in self.clusters
         ]
 
     def _alert_rules(self, name: str, args: PlatformArgs) -> list[pulumi.Resource]:
@@ -349,17 +362,76 @@ class Platform(pulumi.ComponentResource):
 
     def _cluster_login(self, prefix: str, cluster: str, username: str) -> dict[str, Any]:
         """MirrorMaker 2 client settings reaching ``cluster`` as the pipeline principal."""
-        resource = self.clusters[cluster]
-        password = self.data_planes[cluster].principals[username].password
-        protocol = "SASL_SSL" if resource.connection.tls_enabled else "SASL_PLAINTEXT"
+        password = self._password(cluster, username)
+        protocol = "SASL_SSL" if self._tls_enabled(cluster) else "SASL_PLAINTEXT"
         return {
-            f"{prefix}.bootstrap.servers": resource.bootstrap_servers,
+            f"{prefix}.bootstrap.servers": self._bootstrap(cluster),
             f"{prefix}.security.protocol": protocol,
             f"{prefix}.sasl.mechanism": "SCRAM-SHA-512",
             f"{prefix}.sasl.jaas.config": pulumi.Output.from_input(password).apply(
                 lambda secret: scram_jaas_config(username, secret)
             ),
         }
+
+    # --- what a cluster's clients get: from this stack, or from the partition holding it
+
+    def _bootstrap(self, cluster: str) -> pulumi.Input[str]:
+        if cluster in self.clusters:
+            return self.clusters[cluster].bootstrap_servers
+        return self._references.clusters[cluster].bootstrap
+
+    def _password(self, cluster: str, username: str) -> pulumi.Input[str]:
+        if cluster in self.data_planes:
+            return self.data_planes[cluster].principals[username].password
+        return self._references.clusters[cluster].passwords[username]
+
+    def _tls_enabled(self, cluster: str) -> bool:
+        if cluster in self.clusters:
+            return self.clusters[cluster].connection.tls_enabled
+        return self._references.clusters[cluster].tls_enabled
+
+    def _boundary(self, cluster: str, username: str) -> list[pulumi.Resource]:
+        """What a client waits for here; another partition's is the stack order."""
+        if cluster in self.data_planes:
+            return self.data_planes[cluster].boundary_of(username)
+        return []
+
+    def _subnet_ids(self) -> pulumi.Input[list[str]]:
+        if self.network is not None:
+            return self.network.private_subnet_ids
+        assert self._references.network is not None
+        return self._references.network.subnet_ids
+
+    def _group_id(self, brokers: bool, key: str) -> pulumi.Input[str] | None:
+        """The security group of ``key``'s brokers (a cluster) or workers (a pool), if any."""
+        if self.network is not None:
+            network = self.network
+            groups = network.broker_security_groups if brokers else network.worker_security_groups
+            group = groups.get(key)
+            return group.id if group is not None else None
+        refs = self._references.network
+        assert refs is not None
+        return (refs.broker_groups if brokers else refs.worker_groups).get(key)
+
+    def _published(self, partition: Partition | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A partition's ``references`` and (secret) ``logins`` outputs, read by the
+        partitions after it (``components.references``); empty for a whole estate."""
+        if partition is None:
+            return {}, {}
+        references: dict[str, Any] = {
+            "clusters": {c: {"bootstrap": self._bootstrap(c)} for c in partition.exports}
+        }
+        if self.network is not None:
+            references["network"] = {
+                "subnet_ids": self.network.private_subnet_ids,
+                "brokers": {c: g.id for c, g in self.network.broker_security_groups.items()},
+                "workers": {p: g.id for p, g in self.network.worker_security_groups.items()},
+            }
+        logins = {
+            cluster: {user: self._password(cluster, user) for user in users}
+            for cluster, users in partition.exports.items()
+        }
+        return references, logins
 
     def _summary(self, plan: PlatformPlan) -> dict[str, Any]:
         clusters = {

@@ -23,6 +23,7 @@ import yaml
 from pydantic import ValidationError
 
 from bulkheads.plan.connector_keys import protected_key_problems
+from bulkheads.plan.partitions import partition_problems
 from bulkheads.spec import yaml_limits
 from bulkheads.spec.doctrine import check_doctrine
 from bulkheads.spec.errors import Path, Problem, SpecError
@@ -85,6 +86,8 @@ def platform_from_mapping(
         raise SpecError(_located(problems, source, lines)) from None
     problems = check_doctrine(spec)
     problems += protected_key_problems(spec)
+    if not problems:
+        problems += partition_problems(spec)
     if rules is not None:
         problems += _checked(rules, spec, sound=not problems)
     if problems:

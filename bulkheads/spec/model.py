@@ -36,6 +36,8 @@ from bulkheads.spec.units import ByteSize, DurationMs, format_byte_size
 WorkloadClassName = Literal["live", "derived", "replay"]
 WORKLOAD_CLASSES: tuple[WorkloadClassName, ...] = ("live", "derived", "replay")
 Environment = Literal["local", "dev", "staging", "prod"]
+PartitionBy = Literal["cluster", "cluster-owner"]
+"""How an estate splits into stacks (``bulkheads.plan.partitions``)."""
 PipelineKind = Literal["source", "sink", "replay", "mirror"]
 ConnectorState = Literal["running", "paused", "stopped"]
 OverridePolicy = Literal["Principal", "None", "All"]
@@ -510,9 +512,11 @@ class Cutover(SpecModel):
 
 
 class PlatformSpec(SpecModel):
-    """Everything one environment declares."""
+    """Everything one environment declares; ``partition`` (default none: one stack) splits
+    it into a network stack and a stack per cluster or per cluster and owner."""
 
     environment: Environment
+    partition: PartitionBy | None = None
     owners: dict[str, Owner] = Field(min_length=1)
     classes: WorkloadClasses = Field(
         default_factory=lambda: WorkloadClasses.model_validate(DEFAULT_CLASSES)

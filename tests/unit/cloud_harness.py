@@ -80,11 +80,18 @@ def _computed_outputs(args: MockResourceArgs) -> dict[str, Any]:
     return outputs
 
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
 class _RecordingMocks(Mocks):
-    def __init__(self) -> None:
+    def __init__(self, stacks: dict[str, tuple[dict[str, Any], list[str]]]) -> None:
         self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
+        self.stacks = stacks
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == STACK_REFERENCE:  # another stack's outputs, and the secret ones
+            outputs, secret = self.stacks[args.name]
+            return args.name, {"name": args.name, "outputs": outputs, "secretOutputNames": secret}
         self.inputs[(args.typ, args.name)] = dict(args.inputs)
         return f"{args.name}-id", {**args.inputs, **_computed_outputs(args)}
 
@@ -124,10 +131,15 @@ class _RecordingMonitor(MockMonitor):
 
 class CloudHarness:
     """Runs programs under recording mocks (create one per test, inside a fixture); with
-    ``preview`` the program sees a dry run."""
+    ``preview`` the program sees a dry run; ``stacks`` are, by stack name, the outputs a
+    ``StackReference`` reads and the names of the secret ones."""
 
-    def __init__(self, preview: bool = False) -> None:
-        self._mocks = _RecordingMocks()
+    def __init__(
+        self,
+        preview: bool = False,
+        stacks: dict[str, tuple[dict[str, Any], list[str]]] | None = None,
+    ) -> None:
+        self._mocks = _RecordingMocks(stacks or {})
         self._monitor = _RecordingMonitor(self._mocks)
         self.captured: dict[str, Any] = {}
         pulumi.runtime.set_mocks(
@@ -202,10 +214,13 @@ def cluster_ca_config(*clusters: str) -> dict[str, str]:
     }
 
 
-def run_stack_program(harness: CloudHarness, spec: Any, config: dict[str, str]) -> None:
-    """Run the Pulumi program of ``spec`` (a PlatformSpec) under the harness, rendering
-    Kubernetes manifests, with every connector secret set, every Strimzi cluster's CA and
-    ``config`` on top."""
+def run_stack_program(
+    harness: CloudHarness, spec: Any, config: dict[str, str], run: Any = None
+) -> Any:
+    """Run the Pulumi program of ``spec`` (a PlatformSpec; of ``run``'s partition, a
+    ``PartitionRun``) under the harness, rendering Kubernetes manifests, with every
+    connector secret set, every Strimzi cluster's CA and ``config`` on top; returns the
+    Platform built."""
     from bulkheads.program import build_platform
 
     secrets = {
@@ -221,4 +236,6 @@ def run_stack_program(harness: CloudHarness, spec: Any, config: dict[str, str]) 
         **config,
     }
     pulumi.runtime.set_all_config(full, ["bulkheads:secrets", "bulkheads:clusterCaKeys"])
-    harness.run(lambda: build_platform(spec, pulumi.Config("bulkheads")))
+    built: list[Any] = []
+    harness.run(lambda: built.append(build_platform(spec, pulumi.Config("bulkheads"), run)))
+    return built[0]

@@ -1,0 +1,263 @@
+"""``bulkheads preview|up <stack> --all``: every partition stack of a partitioned estate.
+
+The estate (``partition`` in the stack's spec, ``bulkheads.plan.partitions``) is validated
+and its planned stack rules are checked over the whole estate first (the rules whose facts
+span partitions, e.g. single writer or a regulated cluster's pools, see the README), then
+its partition stacks ``<stack>-<partition>`` run through the Automation API in dependency
+order: the partitions of one wave side by side (at most ``--parallel``, default 4), each
+with the policy pack and the estate's pack config, its config from the estate's stack
+file. A partition that fails stops every partition that reads from it (reported as
+``skipped``, naming the failure); the others go on. Progress is a line per partition
+start and end on stderr (every step with ``-v``); ``--json`` prints one
+``bulkheads.up-all/1`` (or ``preview-all/1``) document. ``up --all`` needs ``--yes``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi import automation as auto
+
+from bulkheads import console
+from bulkheads.adoption_inputs import ADOPTION_FILE_ENV, managed_topics, write_adoption_file
+from bulkheads.cli_support import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Failed,
+    StackRef,
+    UsageError,
+    emit,
+    load_stack_spec,
+    resolve_stack,
+)
+from bulkheads.engine import (
+    LOCAL_STACK,
+    BackendError,
+    Engine,
+    EngineError,
+    backend_url,
+    partition_salt,
+    pulumi_dir,
+)
+from bulkheads.engine_events import EngineRun
+from bulkheads.local.commands import start_local_clusters
+from bulkheads.local.errors import LocalPlatformError
+from bulkheads.local.paths import PROJECT_ROOT
+from bulkheads.local.platform import LocalPlatform
+from bulkheads.main_job import policy_options
+from bulkheads.plan.errors import PlanError
+from bulkheads.plan.partitions import Estate, partition_estate, stack_of
+from bulkheads.plan.platform import plan_platform
+from bulkheads.spec.model import PlatformSpec
+from bulkheads.stacks import ESTATE_ENV, PARTITION_ENV
+from bulkheads.up_guard import UpInProgress, up_lock
+from policies.rules import catalogue
+
+
+@dataclass
+class Outcome:
+    """One partition's run: ``ok``, ``failed`` or ``skipped`` (``reason`` says why)."""
+
+    partition: str
+    stack: str
+    status: str = "skipped"
+    seconds: float = 0.0
+    reason: str = ""
+    run: EngineRun = field(default_factory=EngineRun)
+
+    def document(self) -> dict[str, Any]:
+        recorded = self.run.document()
+        return {
+            "partition": self.partition,
+            "stack": self.stack,
+            "status": self.status,
+            "seconds": round(self.seconds, 1),
+            "reason": self.reason,
+            "changes": recorded["changes"],
+            "violations": recorded["policy"]["violations"],
+            "errors": recorded["errors"],
+        }
+
+
+def run_all(args: argparse.Namespace, apply: bool) -> int:
+    """Preview (or, ``apply``, up) every partition stack of ``args``' estate."""
+    ref = resolve_stack(args)
+    spec = load_stack_spec(ref)
+    verb = "up" if apply else "preview"
+    if spec.partition is None:
+        raise UsageError(
+            f"stack {ref.name!r} declares no partition, so it is one stack: run "
+            f"`bulkheads {verb} {ref.name}` (or set partition: cluster | cluster-owner)"
+        )
+    if apply and not args.yes:
+        raise UsageError(
+            f"up --all of {ref.name!r} applies every partition stack: review "
+            f"`bulkheads preview {ref.name} --all`, then pass --yes"
+        )
+    try:
+        estate = partition_estate(plan_platform(spec, PROJECT_ROOT), spec.partition)
+    except PlanError as error:
+        raise Failed(str(error)) from None
+    if not _estate_rules_pass(ref, spec):
+        return EXIT_FINDINGS
+    engine = _engine(args, ref, spec)
+    outcomes = run_waves(estate, ref.name, partial_runner(engine, ref, spec, args, apply), args)
+    ok = all(o.status == "ok" for o in outcomes)
+    document = {
+        "schema": f"bulkheads.{verb}-all/1",
+        "stack": ref.name,
+        "ok": ok,
+        "waves": [list(wave) for wave in estate.waves()],
+        "partitions": [o.document() for o in outcomes],
+    }
+    emit(args, document, render)
+    return EXIT_OK if ok else EXIT_FINDINGS
+
+
+Runner = Callable[[str, Outcome], None]
+
+
+def run_waves(estate: Estate, name: str, runner: Runner, args: argparse.Namespace) -> list[Outcome]:
+    """Run every partition wave by wave; after a failure, skip what reads from it."""
+    outcomes = {p: Outcome(p, stack_of(name, p)) for wave in estate.waves() for p in wave}
+    blocked: dict[str, str] = {}
+    for wave in estate.waves():
+        ready = [p for p in wave if p not in blocked]
+        for partition in wave:
+            if partition in blocked:
+                outcomes[partition].reason = f"{blocked[partition]} failed"
+                _say(outcomes[partition].stack, f"skipped: {outcomes[partition].reason}")
+        with ThreadPoolExecutor(max_workers=max(1, min(args.parallel, len(ready) or 1))) as pool:
+            list(pool.map(lambda p: runner(p, outcomes[p]), ready))
+        for partition in ready:
+            if outcomes[partition].status == "failed":
+                for dependent in estate.dependents(partition):
+                    blocked.setdefault(dependent, outcomes[partition].stack)
+    return list(outcomes.values())
+
+
+def partial_runner(
+    engine: Engine, ref: StackRef, spec: PlatformSpec, args: argparse.Namespace, apply: bool
+) -> Runner:
+    """What runs one partition stack: open it, hand over its topics, preview or up."""
+
+    def run(partition: str, outcome: Outcome) -> None:
+        outcome.run = EngineRun(progress=_progress(args, outcome.stack))
+        started = time.monotonic()
+        _say(outcome.stack, "up" if apply else "preview")
+        local = ref.name == LOCAL_STACK
+        try:
+            salt: AbstractContextManager[None] = (
+                partition_salt(outcome.stack, ref.file) if local else nullcontext()
+            )
+            with salt:
+                _apply(engine, ref, spec, partition, outcome, apply, args)
+        except (auto.errors.CommandError, EngineError, UpInProgress, RuntimeError) as error:
+            outcome.run.finished = False
+            if not outcome.run.errors:
+                outcome.run.errors.append("\n".join(str(error).strip().splitlines()[-20:]))
+        outcome.seconds = time.monotonic() - started
+        failed = not outcome.run.finished or outcome.run.errors or outcome.run.violations
+        outcome.status = "failed" if failed else "ok"
+        changes = ", ".join(f"{n} {op}" for op, n in outcome.run.changes.items()) or "no changes"
+        _say(outcome.stack, f"{outcome.status} in {outcome.seconds:.0f} s ({changes})")
+
+    return run
+
+
+def _apply(
+    engine: Engine,
+    ref: StackRef,
+    spec: PlatformSpec,
+    partition: str,
+    outcome: Outcome,
+    apply: bool,
+    args: argparse.Namespace,
+) -> None:
+    """Open ``partition``'s stack and preview it or, ``apply``, up it under its up lock."""
+    stack = _open(engine, ref, spec, partition, outcome.stack)
+    options: dict[str, Any] = {
+        **policy_options(ref.name),
+        "config_file": str(ref.file.resolve()),
+        "refresh": args.refresh or None,
+        "color": "never",
+        "on_event": outcome.run.on_event,
+    }
+    if apply:
+        with up_lock(outcome.stack):
+            stack.up(**options)
+    else:
+        stack.preview(**options)
+
+
+def _open(
+    engine: Engine, ref: StackRef, spec: PlatformSpec, partition: str, name: str
+) -> auto.Stack:
+    handover = pulumi_dir().resolve() / f"adoption-{name}.json"
+    env = {
+        "BULKHEADS_SPEC_FILE": str(ref.file),
+        ADOPTION_FILE_ENV: str(handover),
+        PARTITION_ENV: partition,
+        ESTATE_ENV: ref.name,
+    }
+    try:
+        stack = engine.stack(name, extra_env=env, estate=ref.name)
+    except BackendError as error:
+        raise EngineError(str(error)) from None
+    deployment = stack.export_stack().deployment or {}
+    write_adoption_file(handover, managed_topics(deployment, spec.environment, spec.clusters))
+    return stack
+
+
+def _engine(args: argparse.Namespace, ref: StackRef, spec: PlatformSpec) -> Engine:
+    try:
+        backend_url(ref.name)
+        if ref.name == LOCAL_STACK:
+            platform = LocalPlatform(progress=lambda line: console.err().print(line, markup=False))
+            start_local_clusters(platform, spec)
+        return Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
+    except BackendError as error:
+        raise UsageError(str(error)) from None
+    except (EngineError, LocalPlatformError) as error:
+        raise Failed(str(error)) from None
+
+
+def _estate_rules_pass(ref: StackRef, spec: PlatformSpec) -> bool:
+    """The planned stack rules over the whole estate (a partition's pack sees only its
+    own resources); mandatory findings stop the run before any stack."""
+    found = catalogue.findings(spec, catalogue.pack_config(ref.name, spec.environment))
+    blocking = [f for f in found if f.mandatory]
+    for finding in blocking:
+        console.err().print(
+            f"refused: [{finding.rule_id}] {finding.message}", markup=False, highlight=False
+        )
+    return not blocking
+
+
+def _progress(args: argparse.Namespace, stack: str) -> Callable[[str], None] | None:
+    if not getattr(args, "verbose", False):
+        return None
+    return lambda line: _say(stack, line)
+
+
+def _say(stack: str, line: str) -> None:
+    console.err().print(f"[{stack}] {line}", markup=False, highlight=False)
+
+
+def render(document: dict[str, Any]) -> str:
+    """A line per partition stack, in run order, with its changes or what stopped it."""
+    lines = [f"estate {document['stack']!r}: {'ok' if document['ok'] else 'failed'}"]
+    for part in document["partitions"]:
+        changes = ", ".join(f"{n} {op}" for op, n in part["changes"].items()) or "no changes"
+        detail = part["reason"] if part["status"] == "skipped" else changes
+        lines.append(f"  {part['stack']:<32} {part['status']:<8} {detail}")
+        found = part["violations"]
+        lines.extend(f"    [{v['level']}] {v['policy']}: {v['message']}" for v in found)
+        lines.extend(f"    error: {e}" for e in part["errors"])
+    return "\n".join(lines)
