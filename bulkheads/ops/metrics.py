@@ -1,7 +1,9 @@
 """What Strimzi's Prometheus JMX exporter exposes, and the labels the PodMonitors add:
 exactly the metrics the alert rules (``bulkheads.plan.alerts``) read.
 
-Brokers: under-replicated partitions and bytes in (cluster totals). Connect workers: failed
+Brokers: under-replicated partitions and bytes in (cluster totals), and each principal's
+throttle time per quota (``THROTTLE_METRIC``, what ``bulkheads status`` shows; the local
+brokers serve the same rules on 127.0.0.1). Connect workers: failed
 tasks per connector, rebalances, MirrorMaker 2 replication latency per topic. Consumer
 group lag comes from the Kafka Exporter Strimzi runs beside the brokers (on MSK, from the
 one ``bulkheads.plan.manifests.kafka_exporter`` deploys). Every scraped
@@ -19,6 +21,11 @@ CONFIG_KEY = "metrics-config.yml"
 METRICS_PORT = "tcp-prometheus"
 """The container port Strimzi names for the JMX exporter and the Kafka Exporter."""
 
+THROTTLE_METRIC = "kafka_server_quota_throttle_time"
+"""A principal's average throttle time (ms) over the broker's quota window; labels
+``resource`` (``produce``, ``fetch``, ``request``), ``user`` and, for a user and client-id
+quota, ``client_id``. Kafka names its MBean ``type=Produce|Fetch|Request,user=...``."""
+
 KAFKA_RULES: list[dict[str, Any]] = [
     {
         "pattern": "kafka.server<type=ReplicaManager, name=UnderReplicatedPartitions><>Value",
@@ -29,6 +36,19 @@ KAFKA_RULES: list[dict[str, Any]] = [
         "pattern": "kafka.server<type=BrokerTopicMetrics, name=(BytesIn|BytesOut)PerSec><>Count",
         "name": "kafka_server_brokertopicmetrics_$1_total",
         "type": "COUNTER",
+    },
+    {
+        "pattern": "kafka.server<type=(Produce|Fetch|Request), user=(.+), client-id=(.+)>"
+        "<>throttle-time",
+        "name": THROTTLE_METRIC,
+        "labels": {"resource": "$1", "user": "$2", "client_id": "$3"},
+        "type": "GAUGE",
+    },
+    {
+        "pattern": "kafka.server<type=(Produce|Fetch|Request), user=([^,]+)><>throttle-time",
+        "name": THROTTLE_METRIC,
+        "labels": {"resource": "$1", "user": "$2"},
+        "type": "GAUGE",
     },
 ]
 
