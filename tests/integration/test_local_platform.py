@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from bulkheads.connect import plugin_configs, secret_files
@@ -361,11 +362,31 @@ def test_down_stops_what_it_started_and_kafka_restarts_on_its_data(
 ) -> None:
     running = [entry for entry in local_platform.status() if entry.alive]
     assert [entry.kind for entry in running] == ["kafka"]
+    metrics = _serves_metrics_on_loopback_only(local_platform, running[0].pid)
     stopped = local_platform.down()
     assert [entry.pid for entry in stopped] == [entry.pid for entry in running]
     assert all(not Path(f"/proc/{entry.pid}").exists() for entry in stopped)
     assert not any(entry.alive for entry in local_platform.status())
+    with pytest.raises(urllib.error.URLError):  # the metrics port went with the broker
+        urllib.request.urlopen(metrics, timeout=5)
 
     restarted = local_platform.start_kafka(kafka_connection.port, kafka_connection.controller_port)
     assert restarted == kafka_connection
     scram_login("127.0.0.1", restarted.port, "admin", restarted.password)
+    _serves_metrics_on_loopback_only(local_platform, local_platform.status()[0].pid)
+
+
+def _serves_metrics_on_loopback_only(platform: LocalPlatform, pid: int | None) -> str:
+    """The broker's recorded metrics port: its own listener on 127.0.0.1, serving the
+    exporter's rules (throttle time included once a principal is throttled)."""
+    url = platform.metrics_url()
+    port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    listeners = [c for c in psutil.Process(pid).net_connections() if c.status == "LISTEN"]
+    assert [c.laddr.ip.removeprefix("::ffff:") for c in listeners if c.laddr.port == port] == [
+        "127.0.0.1"
+    ]
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read().decode()
+    assert 'jmx_exporter_build_info{name="jmx_prometheus_javaagent"' in body
+    assert "kafka_server_replicamanager_underreplicatedpartitions 0.0" in body
+    return url
