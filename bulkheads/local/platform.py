@@ -29,7 +29,7 @@ from bulkheads.local.paths import default_cache_dir, default_state_dir, write_pr
 from bulkheads.local.ports import free_port
 from bulkheads.local.scram import LoginRejected, scram_login
 from bulkheads.local.worker import WorkerSpec
-from bulkheads.ops.metrics import KAFKA_RULES, exporter_config
+from bulkheads.ops.metrics import KAFKA_OBJECT_NAMES, KAFKA_RULES, exporter_config
 
 DEFAULT_CLUSTER = "main"
 ADMIN_USER = "admin"
@@ -220,7 +220,7 @@ class LocalPlatform:
         port, recorded in ``metrics_port``."""
         agent = ensure_metrics_agent(self.cache_dir, self._progress)
         config = node_dir / "metrics.yml"
-        config.write_text(exporter_config(KAFKA_RULES))
+        config.write_text(exporter_config(KAFKA_RULES, KAFKA_OBJECT_NAMES))
         port = free_port()
         (node_dir / METRICS_PORT_FILE).write_text(f"{port}\n")
         return f"-javaagent:{agent}=127.0.0.1:{port}:{config}"

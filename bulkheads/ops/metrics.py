@@ -52,6 +52,13 @@ KAFKA_RULES: list[dict[str, Any]] = [
     },
 ]
 
+KAFKA_OBJECT_NAMES = [
+    "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions",
+    "kafka.server:type=BrokerTopicMetrics,*",
+    *(f"kafka.server:type={quota},*" for quota in ("Produce", "Fetch", "Request")),
+]
+"""The MBeans ``KAFKA_RULES`` read: a scrape queries only these (a broker has thousands)."""
+
 CONNECT_RULES: list[dict[str, Any]] = [
     {
         "pattern": "kafka.connect<type=connect-worker-metrics, connector=(.+)>"
@@ -76,9 +83,13 @@ CONNECT_RULES: list[dict[str, Any]] = [
 ]
 
 
-def exporter_config(rules: list[dict[str, Any]]) -> str:
-    """A JMX exporter configuration exposing only ``rules`` (names lower-cased)."""
-    document = {"lowercaseOutputName": True, "lowercaseOutputLabelNames": True, "rules": rules}
+def exporter_config(rules: list[dict[str, Any]], object_names: list[str] | None = None) -> str:
+    """A JMX exporter configuration exposing only ``rules`` (names lower-cased), querying
+    only the MBeans ``object_names`` match (default: every MBean)."""
+    document: dict[str, Any] = {"lowercaseOutputName": True, "lowercaseOutputLabelNames": True}
+    if object_names:
+        document["includeObjectNames"] = object_names
+    document["rules"] = rules
     return yaml.safe_dump(document, sort_keys=False)
 
 

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from bulkheads.ops.metrics import THROTTLE_METRIC
 
-TIMEOUT = 3.0
+TIMEOUT = 10.0
 RESOURCES = ("produce", "fetch", "request")
 _SAMPLE = re.compile(r"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>.*)\})?\s+(?P<value>\S+)")
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')

@@ -21,7 +21,9 @@ import pytest
 from bulkheads.connect import plugin_configs, secret_files
 from bulkheads.local import KafkaConnection, LocalPlatform, LocalPlatformError, WorkerSpec
 from bulkheads.local.connection import jaas_config
+from bulkheads.local.quotas import set_client_quotas
 from bulkheads.local.scram import LoginRejected, scram_login
+from bulkheads.ops.throttle import read_throttles
 from bulkheads.spec.password_keys import password_table
 
 pytestmark = pytest.mark.integration
@@ -352,6 +354,33 @@ def test_a_connector_logs_in_through_a_secret_file_that_connect_never_shows(
     assert plugin_configs.probe(url, password_table()) == {
         name: sorted(keys) for name, keys in password_table().items()
     }, "bulkheads/spec/password_keys.json is stale: python -m bulkheads.connect.plugin_configs"
+
+
+def test_the_brokers_metrics_show_who_is_throttled_by_its_quota(
+    local_platform: LocalPlatform, kafka_connection: KafkaConnection, kafka_admin: Any
+) -> None:
+    """A producer over its user's 64 KiB/s quota is throttled, another user's is not: the
+    broker's /metrics (what ``bulkheads status`` reads) says so per user."""
+    create_topics(kafka_admin, ["raw.throttle.probe"])
+    for user in ("throttled-probe", "free-probe"):
+        create_user(kafka_admin, user, f"{user}-secret")
+        allow(kafka_admin, user, ResourceType.TOPIC, "raw.throttle.probe", [AclOperation.WRITE])
+    set_client_quotas(
+        local_platform.ensure_jars(), kafka_connection,
+        {("user", "throttled-probe"): {"producer_byte_rate": 65536},
+         ("user", "free-probe"): {"producer_byte_rate": 1 << 30}},
+        local_platform.kafka_dir(),
+    )  # fmt: skip
+    for user in ("throttled-probe", "free-probe"):
+        producer = Producer({**client_config(kafka_connection, user, f"{user}-secret"),
+                             "linger.ms": 5, "batch.size": 65536})  # fmt: skip
+        for _ in range(1024):  # 1 MiB: over what 64 KiB/s admits in its 10 s window
+            producer.produce("raw.throttle.probe", b"x" * 1024)
+            producer.poll(0)
+        assert producer.flush(60) == 0
+    throttles = read_throttles([local_platform.metrics_url()])
+    assert throttles["throttled-probe"]["produce"] > 0, throttles
+    assert throttles.get("free-probe", {}).get("produce", 0.0) == 0.0, throttles
 
 
 # -- lifecycle (last: it restarts the session's Kafka) ----------------------------------

@@ -260,7 +260,7 @@ def test_status_watch_redraws_the_live_stack(ops: OpsStack) -> None:
 
 
 REPLAY = "orders-rebuild"  # a 512 KiB/s consumer quota in the local stack
-BURST_BYTES = 16 * 1024 * 1024
+BURST_BYTES = 48 * 1024 * 1024  # ~96 s of throttling at 512 KiB/s: outlasts slow refreshes
 
 
 def test_status_shows_the_throttle_time_of_a_replay_held_to_its_quota(ops: OpsStack) -> None:
@@ -277,12 +277,18 @@ def test_status_shows_the_throttle_time_of_a_replay_held_to_its_quota(ops: OpsSt
             producer.poll(0)
     assert producer.flush(60) == 0
 
+    seen: list[dict[str, Any]] = []
+
     def throttled() -> dict[str, dict[str, Any]] | None:
         rows = ops.status()[1]
+        seen[:] = [rows[REPLAY]]
         replay = rows[REPLAY]["throttle"]
         return rows if replay and replay["fetch_ms"] > 0 else None
 
-    rows = eventually(throttled, "the replay's fetches to be throttled", timeout=120)
+    try:
+        rows = eventually(throttled, "the replay's fetches to be throttled", timeout=120)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; last: {seen}") from None
     assert rows[REPLAY]["principal"] == f"pipeline.{REPLAY}"
     assert any("fetch throttled" in warning for warning in rows[REPLAY]["warnings"])
     assert not any("throttl" in breach for breach in rows[REPLAY]["breaches"])
