@@ -264,9 +264,10 @@ BURST_BYTES = 48 * 1024 * 1024  # ~96 s of throttling at 512 KiB/s: outlasts slo
 
 
 def test_status_shows_the_throttle_time_of_a_replay_held_to_its_quota(ops: OpsStack) -> None:
-    """A burst of history on the replay's source topic: the replay copies it at its 512 KiB/s
-    consumer quota, so the broker throttles its principal's fetches, and ``status`` reads
-    that from the broker's /metrics: nonzero for the replay, 0 for every other pipeline."""
+    """A burst of history on the replay's source topic, then the replay run again (its
+    runbook's rerun, then a scheduler tick): it copies the burst at its 512 KiB/s consumer
+    quota, so the broker throttles its principal's fetches, and ``status`` reads that from
+    the broker's /metrics: nonzero for the replay, 0 for every other pipeline."""
     admin = LocalPlatform().connection(STACK).client_config()
     producer = Producer({**admin, "linger.ms": 20, "compression.type": "none"})
     line = "x" * 1000
@@ -276,6 +277,10 @@ def test_status_shows_the_throttle_time_of_a_replay_held_to_its_quota(ops: OpsSt
         if index % 1000 == 0:
             producer.poll(0)
     assert producer.flush(60) == 0
+    noon = time.strftime("%Y-%m-%dT12:00:00Z", time.gmtime())  # inside its 00:00-23:59 window
+    for command in (("rerun", REPLAY), ("tick", "--now", noon)):  # the replay runs again
+        done = ops.bulkheads("replay", *command, "--stack", STACK)
+        assert done.returncode == 0, done.stderr[-2000:]
 
     seen: list[dict[str, Any]] = []
 
