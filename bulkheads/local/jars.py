@@ -21,6 +21,7 @@ from bulkheads.plan.manifests.strimzi import PluginBuild
 from bulkheads.plan.plugins import plugins_digest
 
 POM = Path(__file__).with_name("pom.xml")
+METRICS_AGENT_POM = Path(__file__).with_name("jmx-exporter.xml")  # the brokers' /metrics
 # Connect plugins for the workers' plugin.path: name -> pom.
 PLUGINS = {"debezium-postgres": Path(__file__).with_name("debezium-postgres.xml")}
 # What a plugin must not bring along: the worker's own Kafka, Connect API and logging.
@@ -32,11 +33,13 @@ _POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
 
 def kafka_version(pom: Path = POM) -> str:
     """The Kafka version the pom pins (its ``kafka.version`` property)."""
-    element = ElementTree.parse(pom).getroot().find("m:properties/m:kafka.version", _POM_NS)
+    return _pom_property(pom, "kafka.version", "a 4.x release")
+
+
+def _pom_property(pom: Path, name: str, hint: str) -> str:
+    element = ElementTree.parse(pom).getroot().find(f"m:properties/m:{name}", _POM_NS)
     if element is None or not (element.text or "").strip():
-        raise LocalPlatformError(
-            f"{pom}: property kafka.version is missing; set it to a 4.x release"
-        )
+        raise LocalPlatformError(f"{pom}: property {name} is missing; set it to {hint}")
     return (element.text or "").strip()
 
 
@@ -56,6 +59,15 @@ def ensure_jars(cache_dir: Path, progress: Callable[[str], None] = lambda _: Non
     for pom, target, excludes in targets:
         ensure_dependencies(pom, target, excludes, progress)
     return libs
+
+
+def ensure_metrics_agent(cache_dir: Path, progress: Callable[[str], None] = lambda _: None) -> Path:
+    """The JMX exporter agent jar of ``jmx-exporter.xml``, fetched once into
+    ``<cache>/jmx-exporter-<version>/`` (beside the Kafka jars, never inside them)."""
+    version = _pom_property(METRICS_AGENT_POM, "jmx.exporter.version", "a 1.x release")
+    target = ensure_dependencies(METRICS_AGENT_POM, cache_dir / f"jmx-exporter-{version}",
+                                 progress=progress)  # fmt: skip
+    return target / f"jmx_prometheus_javaagent-{version}.jar"
 
 
 def plugin_pom(plugin: PluginBuild) -> str:

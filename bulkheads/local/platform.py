@@ -3,7 +3,7 @@
 State layout under ``state_dir`` (default ``.state/local``)::
 
     kafka/<cluster>/   connection.json (0600: ports + admin credential), server.properties,
-                       data/, out.log, pid
+                       data/, out.log, pid, metrics.yml + metrics_port (its /metrics)
     workers/<pool>/    worker.properties, out.log, pid
 
 Every start is idempotent: a process that is already running with the same configuration is
@@ -24,13 +24,16 @@ from pathlib import Path
 from bulkheads.local import broker, processes, worker
 from bulkheads.local.connection import KafkaConnection
 from bulkheads.local.errors import LocalPlatformError
-from bulkheads.local.jars import ensure_jars, kafka_home
+from bulkheads.local.jars import ensure_jars, ensure_metrics_agent, kafka_home
 from bulkheads.local.paths import default_cache_dir, default_state_dir, write_private_text
+from bulkheads.local.ports import free_port
 from bulkheads.local.scram import LoginRejected, scram_login
 from bulkheads.local.worker import WorkerSpec
+from bulkheads.ops.metrics import KAFKA_OBJECT_NAMES, KAFKA_RULES, exporter_config
 
 DEFAULT_CLUSTER = "main"
 ADMIN_USER = "admin"
+METRICS_PORT_FILE = "metrics_port"
 Progress = Callable[[str], None]
 
 
@@ -94,7 +97,8 @@ class LocalPlatform:
                 broker.format_storage(libs, config, connection)
             for taken in (port, controller_port):
                 _require_free_port(taken, f"Kafka cluster {cluster!r}")
-            processes.start_java(node_dir, libs, broker.JVM_OPTIONS, "kafka.Kafka", [str(config)])
+            options = [*broker.JVM_OPTIONS, self._metrics_agent_option(node_dir)]
+            processes.start_java(node_dir, libs, options, "kafka.Kafka", [str(config)])
         self._wait_for_broker(node_dir, connection, timeout)
         return connection
 
@@ -107,6 +111,16 @@ class LocalPlatform:
                 "start it with `bulkheads local up`"
             )
         return KafkaConnection.load(path)
+
+    def metrics_url(self, cluster: str = DEFAULT_CLUSTER) -> str:
+        """The broker's Prometheus ``/metrics`` (JMX exporter agent) on 127.0.0.1."""
+        path = self.kafka_dir(cluster) / METRICS_PORT_FILE
+        if not path.is_file():
+            raise LocalPlatformError(
+                f"{path}: cluster {cluster!r} records no metrics port (not started, or "
+                "started by an older bulkheads); restart it: bulkheads local down, then up"
+            )
+        return f"http://127.0.0.1:{int(path.read_text())}/metrics"
 
     def existing_topics(self, cluster: str = DEFAULT_CLUSTER, timeout: float = 30.0) -> set[str]:
         """The names of the topics a started cluster holds (asked as its admin)."""
@@ -200,6 +214,16 @@ class LocalPlatform:
         return stopped
 
     # -- internals ------------------------------------------------------------------------
+
+    def _metrics_agent_option(self, node_dir: Path) -> str:
+        """``-javaagent`` serving the broker's metrics (``KAFKA_RULES``) on a free loopback
+        port, recorded in ``metrics_port``."""
+        agent = ensure_metrics_agent(self.cache_dir, self._progress)
+        config = node_dir / "metrics.yml"
+        config.write_text(exporter_config(KAFKA_RULES, KAFKA_OBJECT_NAMES))
+        port = free_port()
+        (node_dir / METRICS_PORT_FILE).write_text(f"{port}\n")
+        return f"-javaagent:{agent}=127.0.0.1:{port}:{config}"
 
     def _kafka_connection(
         self, node_dir: Path, cluster: str, port: int, controller_port: int

@@ -74,7 +74,8 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         "status",
         help="live status per pipeline: tasks, lag, freshness, alerts, on-call",
         description="Connector and task states, lag (records and time) or source progress, "
-        "freshness target and alert thresholds with breaches marked, owner and on-call. "
+        "the principal's current throttle time (brokers' /metrics; a warning), freshness "
+        "target and alert thresholds with breaches marked, owner and on-call. "
         "Exit 1 when a threshold is breached. Example: bulkheads status local --watch",
     )
     add_stack_argument(live)
@@ -85,6 +86,13 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         action="append",
         metavar="CLUSTER=FILE",
         help="admin login of a non-local cluster (librdkafka properties file)",
+    )
+    live.add_argument(
+        "--metrics-url",
+        action="append",
+        metavar="CLUSTER=URL[,URL]",
+        help="each broker's /metrics of a cluster (default: the local broker's, or each "
+        "Strimzi broker pod's in-cluster)",
     )
     live.add_argument("--watch", action="store_true", help="refresh until interrupted")
     live.add_argument("--interval", type=float, default=5.0, help="seconds (default 5)")
@@ -157,12 +165,14 @@ def _status(args: argparse.Namespace) -> int:
     spec = load_stack_spec(resolve_stack(args))
     try:
         configs = parse_assignments(args.client_config, "--client-config")
+        metrics = parse_assignments(args.metrics_url, "--metrics-url")
     except ValueError as error:
         raise UsageError(str(error)) from None
     endpoints = Endpoints(
         spec,
         connect_urls=connect_urls(args),
         client_configs={cluster: Path(path) for cluster, path in configs.items()},
+        metrics_urls_by_cluster={c: tuple(urls.split(",")) for c, urls in metrics.items()},
     )
     if args.count is not None and (not args.watch or args.count < 1):
         raise UsageError("--count takes a positive number and goes with --watch")

@@ -1,11 +1,13 @@
-"""Where the live platform of a stack answers: each pool's Connect REST API and each
-cluster's admin login.
+"""Where the live platform of a stack answers: each pool's Connect REST API, each
+cluster's admin login and its brokers' metrics.
 
 A pool's REST URL: ``http://127.0.0.1:<rest_port>`` (local runtime), else the in-cluster
 service of its Strimzi KafkaConnect (:func:`kubernetes_rest_url`; reachable from inside
 the Kubernetes cluster, or through ``--connect-url POOL=URL``). A cluster's admin login:
 a local cluster's saved credential (``bulkheads local``'s state dir), else a librdkafka
-properties file given as ``--client-config CLUSTER=FILE``.
+properties file given as ``--client-config CLUSTER=FILE``. A cluster's brokers' ``/metrics``
+(:meth:`Endpoints.metrics_urls`): the local broker's recorded port, each Strimzi broker pod's
+JMX exporter (in-cluster), else ``--metrics-url CLUSTER=URL[,URL...]``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from pathlib import Path
 from bulkheads.cloud.args import CONNECT_REST_PORT
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.spec.model import LocalDeploy, LocalRuntime, PlatformSpec
+from bulkheads.plan.manifests.strimzi import kafka_node_pool_name
+from bulkheads.spec.model import LocalDeploy, LocalRuntime, PlatformSpec, StrimziDeploy
+
+STRIMZI_METRICS_PORT = 9404
+"""Where Strimzi's brokers serve their JMX exporter (container port ``tcp-prometheus``)."""
 
 
 class EndpointError(Exception):
@@ -41,6 +47,7 @@ class Endpoints:
     spec: PlatformSpec
     connect_urls: Mapping[str, str] = field(default_factory=dict)
     client_configs: Mapping[str, Path] = field(default_factory=dict)
+    metrics_urls_by_cluster: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rest_url(self, pool: str) -> str:
         """The Connect REST URL of ``pool``."""
@@ -63,6 +70,28 @@ class Endpoints:
         raise EndpointError(
             f"cluster {cluster!r}: no admin login; pass --client-config {cluster}=FILE "
             "(librdkafka properties: bootstrap.servers, security.protocol, sasl.*)"
+        )
+
+    def metrics_urls(self, cluster: str) -> tuple[str, ...]:
+        """The ``/metrics`` URL of every broker of ``cluster``."""
+        if cluster in self.metrics_urls_by_cluster:
+            return self.metrics_urls_by_cluster[cluster]
+        deploy = self.spec.clusters[cluster].deploy
+        if isinstance(deploy, LocalDeploy):
+            try:
+                return (LocalPlatform().metrics_url(cluster),)
+            except LocalPlatformError as error:
+                raise EndpointError(str(error)) from None
+        if isinstance(deploy, StrimziDeploy):
+            pool, service = kafka_node_pool_name(cluster), f"{cluster}-kafka-brokers"
+            return tuple(
+                f"http://{pool}-{index}.{service}.{deploy.namespace}.svc:"
+                f"{STRIMZI_METRICS_PORT}/metrics"
+                for index in range(deploy.brokers)
+            )
+        raise EndpointError(
+            f"cluster {cluster!r}: no metrics endpoint; pass --metrics-url {cluster}=URL[,URL] "
+            "(each broker's Prometheus JMX exporter /metrics with bulkheads' rules)"
         )
 
 

@@ -1,7 +1,9 @@
 """What Strimzi's Prometheus JMX exporter exposes, and the labels the PodMonitors add:
 exactly the metrics the alert rules (``bulkheads.plan.alerts``) read.
 
-Brokers: under-replicated partitions and bytes in (cluster totals). Connect workers: failed
+Brokers: under-replicated partitions and bytes in (cluster totals), and each principal's
+throttle time per quota (``THROTTLE_METRIC``, what ``bulkheads status`` shows; the local
+brokers serve the same rules on 127.0.0.1). Connect workers: failed
 tasks per connector, rebalances, MirrorMaker 2 replication latency per topic. Consumer
 group lag comes from the Kafka Exporter Strimzi runs beside the brokers (on MSK, from the
 one ``bulkheads.plan.manifests.kafka_exporter`` deploys). Every scraped
@@ -19,6 +21,11 @@ CONFIG_KEY = "metrics-config.yml"
 METRICS_PORT = "tcp-prometheus"
 """The container port Strimzi names for the JMX exporter and the Kafka Exporter."""
 
+THROTTLE_METRIC = "kafka_server_quota_throttle_time"
+"""A principal's average throttle time (ms) over the broker's quota window; labels
+``resource`` (``produce``, ``fetch``, ``request``), ``user`` and, for a user and client-id
+quota, ``client_id``. Kafka names its MBean ``type=Produce|Fetch|Request,user=...``."""
+
 KAFKA_RULES: list[dict[str, Any]] = [
     {
         "pattern": "kafka.server<type=ReplicaManager, name=UnderReplicatedPartitions><>Value",
@@ -30,7 +37,27 @@ KAFKA_RULES: list[dict[str, Any]] = [
         "name": "kafka_server_brokertopicmetrics_$1_total",
         "type": "COUNTER",
     },
+    {
+        "pattern": "kafka.server<type=(Produce|Fetch|Request), user=(.+), client-id=(.+)>"
+        "<>throttle-time",
+        "name": THROTTLE_METRIC,
+        "labels": {"resource": "$1", "user": "$2", "client_id": "$3"},
+        "type": "GAUGE",
+    },
+    {
+        "pattern": "kafka.server<type=(Produce|Fetch|Request), user=([^,]+)><>throttle-time",
+        "name": THROTTLE_METRIC,
+        "labels": {"resource": "$1", "user": "$2"},
+        "type": "GAUGE",
+    },
 ]
+
+KAFKA_OBJECT_NAMES = [
+    "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions",
+    "kafka.server:type=BrokerTopicMetrics,*",
+    *(f"kafka.server:type={quota},*" for quota in ("Produce", "Fetch", "Request")),
+]
+"""The MBeans ``KAFKA_RULES`` read: a scrape queries only these (a broker has thousands)."""
 
 CONNECT_RULES: list[dict[str, Any]] = [
     {
@@ -56,9 +83,13 @@ CONNECT_RULES: list[dict[str, Any]] = [
 ]
 
 
-def exporter_config(rules: list[dict[str, Any]]) -> str:
-    """A JMX exporter configuration exposing only ``rules`` (names lower-cased)."""
-    document = {"lowercaseOutputName": True, "lowercaseOutputLabelNames": True, "rules": rules}
+def exporter_config(rules: list[dict[str, Any]], object_names: list[str] | None = None) -> str:
+    """A JMX exporter configuration exposing only ``rules`` (names lower-cased), querying
+    only the MBeans ``object_names`` match (default: every MBean)."""
+    document: dict[str, Any] = {"lowercaseOutputName": True, "lowercaseOutputLabelNames": True}
+    if object_names:
+        document["includeObjectNames"] = object_names
+    document["rules"] = rules
     return yaml.safe_dump(document, sort_keys=False)
 
 

@@ -1,25 +1,38 @@
 """Live status of every pipeline: Connect's view and Kafka's, against the pipeline's alerts.
 
 Per pipeline: connector and task states (with the first line of a failed task's trace),
-lag in records and time (sinks and MirrorMaker 2 connectors) or a source's progress, its
-class's freshness target and its alert thresholds with breaches marked, and its owner's
-on-call. A pool or cluster that does not answer is reported in the row, never raised.
+lag in records and time (sinks and MirrorMaker 2 connectors) or a source's progress, the
+current throttle time of its principal (``bulkheads.ops.throttle``), its class's freshness
+target and its alert thresholds with breaches marked, and its owner's on-call. A pool,
+cluster or metrics endpoint that does not answer is reported in the row, never raised.
+
+Throttling is a warning, not a breach: no class declares a throttle threshold, and a
+quota that throttles (a replay's, say) is doing its job; the warning says which quota binds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bulkheads.connect import rest
 from bulkheads.ops.endpoints import EndpointError, Endpoints
 from bulkheads.ops.lag import KafkaException, KafkaProbe, Lag, Progress, mirror_positions
+from bulkheads.ops.throttle import (
+    MetricsUnreachable,
+    Throttle,
+    Throttles,
+    read_throttles,
+    throttle_of,
+)
 from bulkheads.plan import names
 from bulkheads.spec.alert_bounds import has_consumer_lag
 from bulkheads.spec.model import MIRROR_SOURCE_CONNECTOR, MirrorPipeline, PlatformSpec
-from bulkheads.spec.units import format_duration
+from bulkheads.spec.units import format_byte_size, format_duration
 
 BROKEN_STATES = ("FAILED", "UNREACHABLE", "MISSING")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,8 +55,13 @@ class PipelineStatus:
     lag_threshold_ms: int | None
     freshness_target_ms: int
     progress: Progress | None
+    principal: str = ""
+    throttle: Throttle | None = None
+    throttle_problem: str | None = None
+    quota_bytes_per_s: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     breaches: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,28 +70,76 @@ class PipelineStatus:
 def collect(spec: PlatformSpec, endpoints: Endpoints) -> list[PipelineStatus]:
     """The live status of every pipeline of ``spec``, in name order."""
     probes: dict[str, KafkaProbe | str] = {}
+    throttles: dict[str, Throttles | str] = {}
     try:
-        return [_pipeline(spec, endpoints, name, probes) for name in sorted(spec.pipelines)]
+        return [
+            _pipeline(spec, endpoints, name, probes, throttles) for name in sorted(spec.pipelines)
+        ]
     finally:
         for probe in probes.values():
             if isinstance(probe, KafkaProbe):
                 probe.close()
 
 
-def _probe(endpoints: Endpoints, cluster: str, probes: dict[str, KafkaProbe | str]) -> KafkaProbe:
-    if cluster not in probes:
+def _once(
+    cache: dict[str, T | str],
+    cluster: str,
+    make: Callable[[], T],
+    errors: tuple[type[Exception], ...],
+    prefix: str = "",
+) -> T:
+    """``make()`` for ``cluster`` once per refresh; its failure (cached too) raises
+    ``EndpointError``."""
+    if cluster not in cache:
         try:
-            probes[cluster] = KafkaProbe(endpoints.admin_config(cluster))
-        except (EndpointError, KafkaException) as error:
-            probes[cluster] = str(error)
-    probe = probes[cluster]
-    if isinstance(probe, str):
-        raise EndpointError(probe)
-    return probe
+            cache[cluster] = make()
+        except errors as error:
+            cache[cluster] = f"{prefix}{error}"
+    found = cache[cluster]
+    if isinstance(found, str):
+        raise EndpointError(found)
+    return found
+
+
+def _probe(endpoints: Endpoints, cluster: str, probes: dict[str, KafkaProbe | str]) -> KafkaProbe:
+    return _once(
+        probes,
+        cluster,
+        lambda: KafkaProbe(endpoints.admin_config(cluster)),
+        (EndpointError, KafkaException),
+    )
+
+
+def _cluster_throttles(
+    endpoints: Endpoints, cluster: str, throttles: dict[str, Throttles | str]
+) -> Throttles:
+    return _once(
+        throttles,
+        cluster,
+        lambda: read_throttles(endpoints.metrics_urls(cluster)),
+        (EndpointError, MetricsUnreachable),
+        "metrics unreachable: ",
+    )
+
+
+def _throttle(
+    spec: PlatformSpec, endpoints: Endpoints, name: str, throttles: dict[str, Throttles | str]
+) -> Throttle:
+    """The pipeline principal's throttle: produce where it writes, fetch where it reads."""
+    pipeline = spec.pipelines[name]
+    target = spec.cluster_of(name)
+    source = pipeline.source_cluster if isinstance(pipeline, MirrorPipeline) else target
+    writes = _cluster_throttles(endpoints, target, throttles)
+    reads = writes if source == target else _cluster_throttles(endpoints, source, throttles)
+    return throttle_of(names.connector_principal(name), writes, reads)
 
 
 def _pipeline(
-    spec: PlatformSpec, endpoints: Endpoints, name: str, probes: dict[str, KafkaProbe | str]
+    spec: PlatformSpec,
+    endpoints: Endpoints,
+    name: str,
+    probes: dict[str, KafkaProbe | str],
+    throttles: dict[str, Throttles | str],
 ) -> PipelineStatus:
     pipeline = spec.pipelines[name]
     workload_class = spec.class_of(name)
@@ -106,6 +172,13 @@ def _pipeline(
             )
     except (EndpointError, KafkaException) as failure:
         problems.append(f"kafka: {failure}")
+    throttle: Throttle | None = None
+    throttle_problem: str | None = None
+    try:
+        throttle = _throttle(spec, endpoints, name, throttles)
+    except EndpointError as failure:
+        throttle_problem = str(failure)
+    quota = spec.quota_of(name)
     failed = sum(1 for task_state in tasks.values() if task_state == "FAILED")
     status = PipelineStatus(
         pipeline=name,
@@ -124,9 +197,14 @@ def _pipeline(
         lag_threshold_ms=alerts.consumer_lag if has_consumer_lag(spec, name) else None,
         freshness_target_ms=settings.freshness_target,
         progress=progress,
+        principal=names.connector_principal(name),
+        throttle=throttle,
+        throttle_problem=throttle_problem,
+        quota_bytes_per_s={"produce": quota.producer_byte_rate, "fetch": quota.consumer_byte_rate},
         problems=problems,
     )
     status.breaches.extend(breaches(status))
+    status.warnings.extend(warnings(status))
     return status
 
 
@@ -170,8 +248,26 @@ def breaches(status: PipelineStatus) -> list[str]:
     return found
 
 
+def warnings(status: PipelineStatus) -> list[str]:
+    """What is worth a look but pages no one: the quotas that throttle the principal now."""
+    throttle = status.throttle
+    if throttle is None:
+        return []
+    kinds = (("produce", throttle.produce_ms), ("fetch", throttle.fetch_ms))
+    found = [
+        f"{kind} throttled {ms:.0f} ms by its {format_byte_size(status.quota_bytes_per_s[kind])}/s"
+        " quota"
+        for kind, ms in kinds
+        if ms > 0
+    ]
+    if throttle.request_ms > 0:
+        found.append(f"request throttled {throttle.request_ms:.0f} ms by its request quota")
+    return found
+
+
 def render(statuses: list[PipelineStatus]) -> str:
-    """One small table per pipeline; breached rows end in ``<- BREACH``."""
+    """One small table per pipeline; breached rows end in ``<- BREACH``, throttled ones in
+    ``<- WARN``."""
     return "\n\n".join(_table(status) for status in statuses)
 
 
@@ -216,12 +312,33 @@ def _table(status: PipelineStatus) -> str:
         f"pool {status.pool} on {status.cluster}"
         + (f"  — {len(status.breaches)} breach(es)" if status.breaches else "  — ok")
     )
-    width = max(len(row[0]) for row in rows)
-    lines = [header] + [
-        f"  {label.ljust(width)}  {value}" + ("  <- BREACH" if flagged else "")
-        for label, value, flagged in rows
-    ]
-    return "\n".join(lines)
+    lines = [(label, value, "BREACH" if flagged else "") for label, value, flagged in rows]
+    lines.insert(-1 - len(status.problems), ("throttle", _throttle_text(status), _warned(status)))
+    width = max(len(line[0]) for line in lines)
+    return "\n".join(
+        [header]
+        + [
+            f"  {label.ljust(width)}  {value}" + (f"  <- {mark}" if mark else "")
+            for label, value, mark in lines
+        ]
+    )
+
+
+def _throttle_text(status: PipelineStatus) -> str:
+    """``produce 0 ms, fetch 480 ms (principal ..., quotas ...)``, or why it is unknown."""
+    if status.throttle is None:
+        return f"unknown: {status.throttle_problem} (principal {status.principal})"
+    throttle, quota = status.throttle, status.quota_bytes_per_s
+    request = f", request {throttle.request_ms:.0f} ms" if throttle.request_ms else ""
+    return (
+        f"produce {throttle.produce_ms:.0f} ms, fetch {throttle.fetch_ms:.0f} ms{request} "
+        f"(principal {status.principal}; quotas {format_byte_size(quota['produce'])}/s, "
+        f"{format_byte_size(quota['fetch'])}/s)"
+    )
+
+
+def _warned(status: PipelineStatus) -> str:
+    return "WARN" if status.warnings else ""
 
 
 def _age(seconds: float) -> str:

@@ -15,12 +15,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from bulkheads.connect import plugin_configs, secret_files
 from bulkheads.local import KafkaConnection, LocalPlatform, LocalPlatformError, WorkerSpec
 from bulkheads.local.connection import jaas_config
+from bulkheads.local.quotas import set_client_quotas
 from bulkheads.local.scram import LoginRejected, scram_login
+from bulkheads.ops.throttle import read_throttles
 from bulkheads.spec.password_keys import password_table
 
 pytestmark = pytest.mark.integration
@@ -353,6 +356,33 @@ def test_a_connector_logs_in_through_a_secret_file_that_connect_never_shows(
     }, "bulkheads/spec/password_keys.json is stale: python -m bulkheads.connect.plugin_configs"
 
 
+def test_the_brokers_metrics_show_who_is_throttled_by_its_quota(
+    local_platform: LocalPlatform, kafka_connection: KafkaConnection, kafka_admin: Any
+) -> None:
+    """A producer over its user's 64 KiB/s quota is throttled, another user's is not: the
+    broker's /metrics (what ``bulkheads status`` reads) says so per user."""
+    create_topics(kafka_admin, ["raw.throttle.probe"])
+    for user in ("throttled-probe", "free-probe"):
+        create_user(kafka_admin, user, f"{user}-secret")
+        allow(kafka_admin, user, ResourceType.TOPIC, "raw.throttle.probe", [AclOperation.WRITE])
+    set_client_quotas(
+        local_platform.ensure_jars(), kafka_connection,
+        {("user", "throttled-probe"): {"producer_byte_rate": 65536},
+         ("user", "free-probe"): {"producer_byte_rate": 1 << 30}},
+        local_platform.kafka_dir(),
+    )  # fmt: skip
+    for user in ("throttled-probe", "free-probe"):
+        producer = Producer({**client_config(kafka_connection, user, f"{user}-secret"),
+                             "linger.ms": 5, "batch.size": 65536})  # fmt: skip
+        for _ in range(1024):  # 1 MiB: over what 64 KiB/s admits in its 10 s window
+            producer.produce("raw.throttle.probe", b"x" * 1024)
+            producer.poll(0)
+        assert producer.flush(60) == 0
+    throttles = read_throttles([local_platform.metrics_url()])
+    assert throttles["throttled-probe"]["produce"] > 0, throttles
+    assert throttles.get("free-probe", {}).get("produce", 0.0) == 0.0, throttles
+
+
 # -- lifecycle (last: it restarts the session's Kafka) ----------------------------------
 
 
@@ -361,11 +391,31 @@ def test_down_stops_what_it_started_and_kafka_restarts_on_its_data(
 ) -> None:
     running = [entry for entry in local_platform.status() if entry.alive]
     assert [entry.kind for entry in running] == ["kafka"]
+    metrics = _serves_metrics_on_loopback_only(local_platform, running[0].pid)
     stopped = local_platform.down()
     assert [entry.pid for entry in stopped] == [entry.pid for entry in running]
     assert all(not Path(f"/proc/{entry.pid}").exists() for entry in stopped)
     assert not any(entry.alive for entry in local_platform.status())
+    with pytest.raises(urllib.error.URLError):  # the metrics port went with the broker
+        urllib.request.urlopen(metrics, timeout=5)
 
     restarted = local_platform.start_kafka(kafka_connection.port, kafka_connection.controller_port)
     assert restarted == kafka_connection
     scram_login("127.0.0.1", restarted.port, "admin", restarted.password)
+    _serves_metrics_on_loopback_only(local_platform, local_platform.status()[0].pid)
+
+
+def _serves_metrics_on_loopback_only(platform: LocalPlatform, pid: int | None) -> str:
+    """The broker's recorded metrics port: its own listener on 127.0.0.1, serving the
+    exporter's rules (throttle time included once a principal is throttled)."""
+    url = platform.metrics_url()
+    port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    listeners = [c for c in psutil.Process(pid).net_connections() if c.status == "LISTEN"]
+    assert [c.laddr.ip.removeprefix("::ffff:") for c in listeners if c.laddr.port == port] == [
+        "127.0.0.1"
+    ]
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read().decode()
+    assert 'jmx_exporter_build_info{name="jmx_prometheus_javaagent"' in body
+    assert "kafka_server_replicamanager_underreplicatedpartitions 0.0" in body
+    return url

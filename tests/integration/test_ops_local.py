@@ -33,6 +33,7 @@ from tests.integration.test_stack_local import ROOT, _restore, eventually
 
 pytestmark = pytest.mark.integration
 pytest.importorskip("confluent_kafka")
+from confluent_kafka import Producer  # noqa: E402
 
 STACK = "local"
 SINK = "orders-archive"
@@ -256,3 +257,55 @@ def test_status_watch_redraws_the_live_stack(ops: OpsStack) -> None:
         assert [line.split()[0] for line in frame.splitlines() if line and line[0] != " "] == (
             sorted(pipelines["pipelines"])
         )
+
+
+REPLAY = "orders-rebuild"  # a 512 KiB/s consumer quota in the local stack
+BURST_BYTES = 48 * 1024 * 1024  # ~96 s of throttling at 512 KiB/s: outlasts slow refreshes
+
+
+def test_status_shows_the_throttle_time_of_a_replay_held_to_its_quota(ops: OpsStack) -> None:
+    """A burst of history on the replay's source topic, then the replay run again (its
+    runbook's rerun, then a scheduler tick): it copies the burst at its 512 KiB/s consumer
+    quota, so the broker throttles its principal's fetches, and ``status`` reads that from
+    the broker's /metrics: nonzero for the replay, 0 for every other pipeline."""
+    admin = LocalPlatform().connection(STACK).client_config()
+    producer = Producer({**admin, "linger.ms": 20, "compression.type": "none"})
+    line = "x" * 1000
+    for index in range(BURST_BYTES // 1024):  # FileStream's JSON envelope: the sink reads it
+        value = {"schema": {"type": "string", "optional": False}, "payload": f"{index} {line}"}
+        producer.produce("raw.orders.events", json.dumps(value).encode())
+        if index % 1000 == 0:
+            producer.poll(0)
+    assert producer.flush(60) == 0
+    noon = time.strftime("%Y-%m-%dT12:00:00Z", time.gmtime())  # inside its 00:00-23:59 window
+    for command in (("rerun", REPLAY), ("tick", "--now", noon)):  # the replay runs again
+        done = ops.bulkheads("replay", *command, "--stack", STACK)
+        assert done.returncode == 0, done.stderr[-2000:]
+
+    seen: list[dict[str, Any]] = []
+
+    def throttled() -> dict[str, dict[str, Any]] | None:
+        rows = ops.status()[1]
+        seen[:] = [rows[REPLAY]]
+        replay = rows[REPLAY]["throttle"]
+        return rows if replay and replay["fetch_ms"] > 0 else None
+
+    try:
+        rows = eventually(throttled, "the replay's fetches to be throttled", timeout=120)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; last: {seen}") from None
+    assert rows[REPLAY]["principal"] == f"pipeline.{REPLAY}"
+    assert any("fetch throttled" in warning for warning in rows[REPLAY]["warnings"])
+    assert not any("throttl" in breach for breach in rows[REPLAY]["breaches"])
+    for name, row in rows.items():
+        if name != REPLAY:
+            assert row["throttle"] == {"produce_ms": 0.0, "fetch_ms": 0.0, "request_ms": 0.0}, name
+            assert row["throttle_problem"] is None and row["warnings"] == [], name
+
+    def warned_row() -> str | None:
+        table = ops.bulkheads("status", STACK).stdout.split(f"{REPLAY}  replay", 1)[1]
+        row = next(r for r in table.splitlines() if r.startswith("  throttle "))
+        return row if row.endswith("<- WARN") else None
+
+    row = eventually(warned_row, "the table to mark the replay's throttle", timeout=60)
+    assert f"(principal pipeline.{REPLAY}; quotas 1MiB/s, 512KiB/s)  <- WARN" in row

@@ -181,6 +181,11 @@ def kafka(c: KafkaCluster) -> Manifest:
     }
 
 
+def kafka_node_pool_name(cluster: str) -> str:
+    """The ``KafkaNodePool`` of ``cluster``; its pods are ``<name>-0``, ``<name>-1``, ..."""
+    return f"{cluster}-nodes"
+
+
 def kafka_node_pool(c: KafkaCluster) -> Manifest:
     """The one ``KafkaNodePool`` (``<cluster>-nodes``) of combined broker/controller nodes."""
     volume: dict[str, Any] = {
@@ -202,7 +207,7 @@ def kafka_node_pool(c: KafkaCluster) -> Manifest:
     return {
         "apiVersion": API_VERSION,
         "kind": "KafkaNodePool",
-        "metadata": metadata(f"{c.cluster}-nodes", c.namespace, c.strimzi_labels),
+        "metadata": metadata(kafka_node_pool_name(c.cluster), c.namespace, c.strimzi_labels),
         "spec": spec,
     }
 
