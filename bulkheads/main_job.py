@@ -13,7 +13,9 @@ Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing an
 time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
 (``bulkheads.up_guard``). ``up`` refuses (exit 1, each reason named) to advance a cutover
 past a phase whose gate fails on the live platform (``bulkheads.cutover.advance``) unless
-``--skip-cutover-gate``, which says what it skipped. Before the program runs, the topics
+``--skip-cutover-gate``, which says what it skipped; before it applies ``done`` it carries
+each moved source's offsets to its connector on ``to`` (``bulkheads.cutover.carry``).
+Before the program runs, the topics
 the stack's state holds are handed to it, so that an existing topic it does not hold is
 refused rather than taken over (``bulkheads/adoption_inputs.py``).
 """
@@ -51,7 +53,8 @@ from bulkheads.cli_support import (
 )
 from bulkheads.connect.rest import ConnectRestError, get_status
 from bulkheads.cutover import phases
-from bulkheads.cutover.advance import refusals
+from bulkheads.cutover.advance import advancing, refusals
+from bulkheads.cutover.carry import carry_offsets
 from bulkheads.cutover.gates import DEFAULT_MAX_LAG, Observed
 from bulkheads.cutover.live import observe
 from bulkheads.engine import (
@@ -70,7 +73,7 @@ from bulkheads.local.platform import LocalPlatform
 from bulkheads.ops.endpoints import EndpointError, Endpoints
 from bulkheads.ops.lag import KafkaException
 from bulkheads.plan.cutover import CutoverPlan
-from bulkheads.spec.model import PlatformSpec
+from bulkheads.spec.model import CutoverPhase, PlatformSpec
 from bulkheads.up_guard import (
     StateLocked,
     UpInProgress,
@@ -235,6 +238,8 @@ def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Sta
     try:
         applied = phases.applied({k: o.value for k, o in stack.outputs().items()})
         reasons = refusals(spec, applied, observed, args.max_lag)
+        if not reasons or args.skip_cutover_gate:
+            reasons += _carry_source_offsets(spec, applied, endpoints)
     except (EndpointError, KafkaException) as error:
         reasons = [f"the cutover gate cannot read the live platform: {error}"]
     if not reasons:
@@ -246,6 +251,20 @@ def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Sta
         return True
     console.err().print("nothing applied; fix the reasons, or pass --skip-cutover-gate")
     return False
+
+
+def _carry_source_offsets(
+    spec: PlatformSpec, applied: dict[str, CutoverPhase], endpoints: Endpoints
+) -> list[str]:
+    """Before ``done`` starts the moved sources on ``to``: their offsets go with them
+    (``bulkheads.cutover.carry``); what could not be carried, as refusals."""
+    refused: list[str] = []
+    for name in advancing(spec, applied, "done"):
+        carried = carry_offsets(spec, name, endpoints.rest_url)
+        for line in carried.done:
+            console.err().print(f"cutover {name!r}: {line}", markup=False, highlight=False)
+        refused += [f"cutover {name!r}: {reason}" for reason in carried.refused]
+    return refused
 
 
 def open_stack(
