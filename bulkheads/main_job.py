@@ -14,7 +14,8 @@ time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the ne
 (``bulkheads.up_guard``). ``up`` refuses (exit 1, each reason named) to advance a cutover
 past a phase whose gate fails on the live platform (``bulkheads.cutover.advance``) unless
 ``--skip-cutover-gate``, which says what it skipped; before it applies ``done`` it carries
-each moved source's offsets to its connector on ``to`` (``bulkheads.cutover.carry``).
+each moved source's offsets to its connector on ``to`` (``bulkheads.cutover.carry``), and
+before a rollback to ``mirror`` each returning sink's (``bulkheads.cutover.rollback``).
 Before the program runs, the topics
 the stack's state holds are handed to it, so that an existing topic it does not hold is
 refused rather than taken over (``bulkheads/adoption_inputs.py``).
@@ -57,6 +58,7 @@ from bulkheads.cutover.advance import advancing, refusals
 from bulkheads.cutover.carry import carry_offsets
 from bulkheads.cutover.gates import DEFAULT_MAX_LAG, Observed
 from bulkheads.cutover.live import observe
+from bulkheads.cutover.rollback import return_sinks, rollbacks
 from bulkheads.engine import (
     LOCAL_STACK,
     BackendError,
@@ -239,7 +241,7 @@ def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Sta
         applied = phases.applied({k: o.value for k, o in stack.outputs().items()})
         reasons = refusals(spec, applied, observed, args.max_lag)
         if not reasons or args.skip_cutover_gate:
-            reasons += _carry_source_offsets(spec, applied, endpoints)
+            reasons += _live_steps(spec, applied, endpoints)
     except (EndpointError, KafkaException) as error:
         reasons = [f"the cutover gate cannot read the live platform: {error}"]
     if not reasons:
@@ -253,17 +255,24 @@ def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Sta
     return False
 
 
-def _carry_source_offsets(
+def _live_steps(
     spec: PlatformSpec, applied: dict[str, CutoverPhase], endpoints: Endpoints
 ) -> list[str]:
-    """Before ``done`` starts the moved sources on ``to``: their offsets go with them
-    (``bulkheads.cutover.carry``); what could not be carried, as refusals."""
+    """What moves with the connectors, before the engine moves them: a moved source's
+    offsets before ``done`` (``bulkheads.cutover.carry``), a returning sink's offsets before
+    a rollback to ``mirror`` (``bulkheads.cutover.rollback``); what failed, as refusals."""
+    steps = [
+        *(
+            (name, carry_offsets(spec, name, endpoints.rest_url))
+            for name in advancing(spec, applied, "done")
+        ),
+        *((name, return_sinks(spec, name, endpoints)) for name in rollbacks(spec, applied)),
+    ]
     refused: list[str] = []
-    for name in advancing(spec, applied, "done"):
-        carried = carry_offsets(spec, name, endpoints.rest_url)
-        for line in carried.done:
+    for name, step in steps:
+        for line in step.done:
             console.err().print(f"cutover {name!r}: {line}", markup=False, highlight=False)
-        refused += [f"cutover {name!r}: {reason}" for reason in carried.refused]
+        refused += [f"cutover {name!r}: {reason}" for reason in step.refused]
     return refused
 
 

@@ -29,8 +29,8 @@ class Connect(Protocol):
 
 
 @dataclass(frozen=True)
-class Carried:
-    """What the carry did: one line per moving source, and why it could not (if so)."""
+class Moved:
+    """What a live step of a cutover did (one line per connector) and why it could not."""
 
     done: tuple[str, ...]
     refused: tuple[str, ...]
@@ -41,7 +41,7 @@ def carry_offsets(
     cutover: str,
     rest_url: Callable[[str], str],
     connect: Connect = rest,
-) -> Carried:
+) -> Moved:
     """Copy each moving source's offsets of ``cutover`` from its pool on ``from`` to its
     pool on ``to`` (``rest_url`` maps a pool to its Connect REST URL)."""
     declared = spec.cutovers[cutover]
@@ -72,7 +72,7 @@ def carry_offsets(
             f"source {pipeline!r}: {len(offsets)} offset(s) carried from pool {old!r} to {new!r}"
             f" ({_shown(offsets)})"
         )
-    return Carried(tuple(done), tuple(refused))
+    return Moved(tuple(done), tuple(refused))
 
 
 def _state(connect: Connect, url: str, name: str) -> str:

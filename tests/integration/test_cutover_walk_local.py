@@ -14,10 +14,11 @@ Before each advance it waits for the phase's gate (``up`` checks it again). Afte
 rollbacks and after ``done`` every line written so far must reach the output file. The
 records read twice are counted per step: a consumer move re-reads at most one offset
 sync plus one checkpoint interval per partition, and starts at or after the offsets
-translated before it (never before); ``done`` starts the moved source where the old one
-stopped (its offsets are carried), so it re-emits nothing. The rollback from
-``consumers`` resumes the old sink at its offsets on ``classic``; what that re-reads is
-printed with the other figures (records, duplicates, seconds per step).
+translated before it (never before); the rollback from ``consumers`` resumes the old
+sink where the moved one stopped on ``target`` (translated back through the offset
+syncs), re-reading at most one offset sync per partition; ``done`` starts the moved
+source where the old one stopped (its offsets are carried), so it re-emits nothing.
+The figures (records, duplicates, seconds per step) are printed.
 """
 
 from __future__ import annotations
@@ -277,12 +278,16 @@ def test_a_source_and_sink_walk_every_phase_and_back_with_nothing_lost(walk: Wal
 
     _consumer_move(walk, "consumers")
 
-    seconds, _ = walk.up("mirror")  # rollback from consumers
+    seconds, said = walk.up("mirror")  # rollback from consumers
+    assert "'orders-archive': resumes on the old cluster where it stopped" in said, said
     reads = walk.await_complete("rollback from consumers")
+    returned = _duplicates(reads, walk.seen)
     walk.figures.append(
-        f"rollback from consumers: up {seconds:.0f}s; re-read {_duplicates(reads, walk.seen)} "
-        f"records (the old sink resumes at its offsets on classic)"
+        f"rollback from consumers: up {seconds:.0f}s; re-read {returned} records (the old "
+        f"sink resumes where it stopped on target, translated back; bound "
+        f"{PARTITIONS * OFFSET_LAG_MAX})"
     )
+    assert returned <= PARTITIONS * OFFSET_LAG_MAX, returned
 
     _consumer_move(walk, "consumers again")
 
