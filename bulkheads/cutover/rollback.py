@@ -8,7 +8,8 @@ removes it anyway), reads its final group offsets there, translates them back th
 mirror's offset syncs (:func:`translate_back`) and writes them to the old connector
 (``PATCH /connectors/NAME/offsets``), never behind what it had committed on ``from``. So
 the old sink re-reads at most one offset sync per partition instead of everything it read
-on ``to``. Safe to re-run: the moved sink stays stopped and its offsets cannot move.
+on ``to``. Safe to re-run: the moved sink stays stopped (or is gone; its group's offsets
+stay on ``to``), and an old sink that already resumed is left alone.
 """
 
 from __future__ import annotations
@@ -92,11 +93,13 @@ def _return(
     syncs: Mapping[Partition, list[OffsetSync]],
 ) -> str:
     status = rest.get_status(new, name)
-    if status is None:
-        return "not on the target (nothing read there to translate back)"
-    if rest.observed_state(status) != "STOPPED":
+    if status is not None and rest.observed_state(status) != "STOPPED":
         rest.request_state(new, name, "stopped")
         rest.wait_for_state(new, name, "stopped")
+    resumed = rest.get_status(old, name)
+    if resumed is None or rest.observed_state(resumed) != "STOPPED":
+        shown = "missing" if resumed is None else rest.observed_state(resumed)
+        return f"not stopped on the old cluster ({shown}): its offsets there are left as they are"
     read = target.group_positions(group, topics)
     had = source.group_positions(group, topics)
     moved: dict[Partition, int] = {}
