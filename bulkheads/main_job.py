@@ -14,10 +14,11 @@ time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the ne
 (``bulkheads.up_guard``). ``up`` refuses (exit 1, each reason named) to advance a cutover
 past a phase whose gate fails on the live platform (``bulkheads.cutover.advance``) unless
 ``--skip-cutover-gate``, which says what it skipped. Once the apply is agreed and before
-the engine runs, the offsets move with the connectors: a moved source's to its connector
-on ``to`` before ``done`` (``bulkheads.cutover.carry``), a returning sink's back to
-``from`` before a rollback to ``mirror`` (``bulkheads.cutover.rollback``). Before the
-program runs, the topics the stack's state holds are handed to it, so that an existing
+the engine runs, the offsets move with the connectors: before ``consumers`` the moving
+sinks stop on ``from`` and their offsets reach ``to`` (``bulkheads.cutover.handover``);
+before ``done`` a moved source's go to its connector on ``to`` (``bulkheads.cutover.carry``);
+before a rollback to ``mirror`` a returning sink's go back (``bulkheads.cutover.rollback``).
+Before the program runs, the topics the stack's state holds are handed to it, so that an existing
 topic it does not hold is refused rather than taken over (``bulkheads/adoption_inputs.py``).
 """
 
@@ -57,6 +58,7 @@ from bulkheads.cutover import phases
 from bulkheads.cutover.advance import advancing, refusals
 from bulkheads.cutover.carry import carry_offsets
 from bulkheads.cutover.gates import DEFAULT_MAX_LAG
+from bulkheads.cutover.handover import hand_over_sinks
 from bulkheads.cutover.live import observe
 from bulkheads.cutover.rollback import return_sinks, rollbacks
 from bulkheads.engine import (
@@ -281,6 +283,10 @@ def _live_steps(spec: PlatformSpec, applied: Phases, endpoints: Endpoints) -> li
         *(
             (name, carry_offsets(spec, name, endpoints.rest_url))
             for name in advancing(spec, applied, "done")
+        ),
+        *(
+            (name, hand_over_sinks(spec, name, endpoints))
+            for name in advancing(spec, applied, "consumers")
         ),
         *((name, return_sinks(spec, name, endpoints)) for name in rollbacks(spec, applied)),
     ]

@@ -43,6 +43,17 @@ def translate_back(syncs: Iterable[OffsetSync], downstream: int) -> int | None:
     return upstream if downstream == at else upstream + 1
 
 
+def translate_forward(syncs: Iterable[OffsetSync], upstream: int) -> int | None:
+    """Where a group at ``upstream`` on ``from`` resumes on ``to``, as MirrorMaker's
+    checkpoints translate it: from the latest sync at or before it, its downstream offset
+    or the next one; None without a sync."""
+    before = [sync for sync in syncs if sync[0] <= upstream]
+    if not before:
+        return None
+    at, downstream = max(before, key=lambda sync: (sync[0], -sync[1]))
+    return downstream if upstream == at else downstream + 1
+
+
 def decode_sync(key: bytes, value: bytes) -> tuple[Partition, OffsetSync]:
     """One record of MirrorMaker's offset-syncs topic: key (topic STRING, partition INT32),
     value (upstream INT64, downstream INT64), Kafka's protocol encoding (big-endian)."""
@@ -65,7 +76,7 @@ def return_sinks(spec: PlatformSpec, cutover: str, endpoints: Endpoints) -> Move
     source = KafkaProbe(endpoints.admin_config(plan.from_cluster))
     target = KafkaProbe(endpoints.admin_config(plan.to_cluster))
     try:
-        syncs = _syncs(target, plan.offset_syncs_topic)
+        syncs = read_syncs(target, plan.offset_syncs_topic)
         for pipeline in sinks:
             old = endpoints.rest_url(spec.pipelines[pipeline].pool)
             new = endpoints.rest_url(declared.pools[spec.pipelines[pipeline].pool])
@@ -121,7 +132,7 @@ def _sink_offset(partition: Partition, offset: int) -> dict[str, dict[str, objec
     }
 
 
-def _syncs(probe: KafkaProbe, topic: str) -> dict[Partition, list[OffsetSync]]:
+def read_syncs(probe: KafkaProbe, topic: str) -> dict[Partition, list[OffsetSync]]:
     """Every offset sync in ``topic`` (on ``to``), per mirrored partition (what arrives
     within 10 s of each other)."""
     found: dict[Partition, list[OffsetSync]] = {}

@@ -245,11 +245,13 @@ def _target_offsets(walk: Walk) -> dict[int, tuple[int, int]]:
 
 
 def _consumer_move(walk: Walk, step: str) -> None:
-    """Advance to ``consumers``: the sink starts on ``target`` at or after the offsets
-    translated before the move, and re-reads at most ``REREAD_BOUND`` per partition."""
+    """Advance to ``consumers``: ``up`` stops the sink on ``classic`` first; it starts on
+    ``target`` at or after the offsets translated before the move, and re-reads at most
+    ``REREAD_BOUND`` per partition."""
     walk.wait_for_gate("consumers")
     translated = {p: t for p, (_, t) in walk.groups().items()}
-    seconds, _ = walk.up("consumers")
+    seconds, said = walk.up("consumers")
+    assert "'orders-archive': stopped on the old cluster; its offsets on the target" in said, said
     time.sleep(2 * CHECKPOINT_MS / 1000)
     reads = walk.await_complete(step)
     committed = {p: c for p, (c, _) in walk.groups().items()}
