@@ -1,6 +1,6 @@
-"""A returning sink's offsets translated back through MirrorMaker's offset syncs
-(``bulkheads.cutover.rollback``): never past a record it did not read on ``to``, at most
-one sync behind, and which ``up`` is a rollback whose sinks return."""
+"""A sink's offsets translated through MirrorMaker's offset syncs, back (a rollback) and
+forward (the hand-over waits for it): never past a record it did not read, at most one
+sync behind; and which ``up`` is a rollback whose sinks return."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import struct
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bulkheads.cutover.rollback import decode_sync, rollbacks, translate_back
+from bulkheads.cutover.rollback import decode_sync, rollbacks, translate_back, translate_forward
 from tests.unit.test_cutover_carry import CUTOVER, _spec
 
 
@@ -40,6 +40,25 @@ def test_translating_back_never_skips_and_rereads_at_most_one_sync(
     assert back is not None
     assert back <= upstream[read]  # the first unread record is not skipped
     assert sum(1 for u in upstream if back <= u < upstream[read]) <= every
+
+
+@given(
+    gaps=st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=300),
+    every=st.integers(min_value=1, max_value=120),
+    read=st.integers(min_value=0, max_value=299),
+)
+def test_translating_forward_never_skips_and_rereads_at_most_one_sync(
+    gaps: list[int], every: int, read: int
+) -> None:
+    """The same mirror; a group on ``from`` at the ``read``-th upstream record resumes on
+    ``to`` at or before its copy, at most ``every`` copies earlier."""
+    upstream = [sum(gaps[: i + 1]) for i in range(len(gaps))]
+    read = min(read, len(upstream) - 1)
+    syncs = [(upstream[d], d) for d in range(0, len(upstream), every)]
+    at = translate_forward(syncs, upstream[read])
+    assert at is not None
+    assert read - every < at <= read
+    assert translate_forward(syncs, upstream[0] - 1) is None
 
 
 def test_an_offset_sync_record_decodes() -> None:
