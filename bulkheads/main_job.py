@@ -13,9 +13,13 @@ Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing an
 time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
 (``bulkheads.up_guard``). ``up`` refuses (exit 1, each reason named) to advance a cutover
 past a phase whose gate fails on the live platform (``bulkheads.cutover.advance``) unless
-``--skip-cutover-gate``, which says what it skipped. Before the program runs, the topics
-the stack's state holds are handed to it, so that an existing topic it does not hold is
-refused rather than taken over (``bulkheads/adoption_inputs.py``).
+``--skip-cutover-gate``, which says what it skipped. Once the apply is agreed and before
+the engine runs, the offsets move with the connectors: before ``consumers`` the moving
+sinks stop on ``from`` and their offsets reach ``to`` (``bulkheads.cutover.handover``);
+before ``done`` a moved source's go to its connector on ``to`` (``bulkheads.cutover.carry``);
+before a rollback to ``mirror`` a returning sink's go back (``bulkheads.cutover.rollback``).
+Before the program runs, the topics the stack's state holds are handed to it, so that an existing
+topic it does not hold is refused rather than taken over (``bulkheads/adoption_inputs.py``).
 """
 
 from __future__ import annotations
@@ -51,9 +55,12 @@ from bulkheads.cli_support import (
 )
 from bulkheads.connect.rest import ConnectRestError, get_status
 from bulkheads.cutover import phases
-from bulkheads.cutover.advance import refusals
-from bulkheads.cutover.gates import DEFAULT_MAX_LAG, Observed
+from bulkheads.cutover.advance import advancing, refusals
+from bulkheads.cutover.carry import carry_offsets
+from bulkheads.cutover.gates import DEFAULT_MAX_LAG
+from bulkheads.cutover.handover import hand_over_sinks
 from bulkheads.cutover.live import observe
+from bulkheads.cutover.rollback import return_sinks, rollbacks
 from bulkheads.engine import (
     LOCAL_STACK,
     BackendError,
@@ -69,8 +76,7 @@ from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
 from bulkheads.ops.endpoints import EndpointError, Endpoints
 from bulkheads.ops.lag import KafkaException
-from bulkheads.plan.cutover import CutoverPlan
-from bulkheads.spec.model import PlatformSpec
+from bulkheads.spec.model import CutoverPhase, PlatformSpec
 from bulkheads.up_guard import (
     StateLocked,
     UpInProgress,
@@ -84,6 +90,7 @@ POLICY_PACK = PROJECT_ROOT / "policies"
 PREVIEW_SCHEMA = "bulkheads.preview/1"
 UP_SCHEMA = "bulkheads.up/1"
 EXIT_INTERRUPTED = 130  # what a shell reports for a SIGINT
+Phases = dict[str, CutoverPhase]
 
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -228,6 +235,8 @@ def _up(args: argparse.Namespace) -> int:
     if run.pending and not args.yes and not Confirm.ask(question, console=console.err()):
         console.err().print("nothing applied")
         return EXIT_OK
+    if not _cutover_live_steps_pass(args, ref, stack):
+        return EXIT_FINDINGS
     applied = EngineRun(progress=_progress_line(args))
     started = time.monotonic()
     try:
@@ -254,19 +263,37 @@ def _up(args: argparse.Namespace) -> int:
 
 def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
     """Whether ``up`` may apply the stack's cutover phases (see the module docstring)."""
+
+    def gates(spec: PlatformSpec, applied: Phases, endpoints: Endpoints) -> list[str]:
+        return refusals(spec, applied, lambda plan: observe(plan, endpoints), args.max_lag)
+
+    return _cutover_step(args, ref, stack, "gate", gates)
+
+
+def _cutover_live_steps_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
+    """The cutovers' live steps (``_live_steps``), once the apply is agreed; whether ``up``
+    may go on."""
+    return _cutover_step(args, ref, stack, "live steps", _live_steps)
+
+
+def _cutover_step(
+    args: argparse.Namespace,
+    ref: StackRef,
+    stack: auto.Stack,
+    what: str,
+    step: Callable[[PlatformSpec, Phases, Endpoints], list[str]],
+) -> bool:
+    """Run ``step`` on the live platform; its refusals stop ``up`` unless
+    ``--skip-cutover-gate``, which says what it skipped."""
     spec = load_stack_spec(ref)
     if not spec.cutovers:
         return True
     endpoints = Endpoints(spec)
-
-    def observed(plan: CutoverPlan) -> Observed:
-        return observe(plan, endpoints)
-
     try:
         applied = phases.applied({k: o.value for k, o in stack.outputs().items()})
-        reasons = refusals(spec, applied, observed, args.max_lag)
+        reasons = step(spec, applied, endpoints)
     except (EndpointError, KafkaException) as error:
-        reasons = [f"the cutover gate cannot read the live platform: {error}"]
+        reasons = [f"the cutover {what} cannot read the live platform: {error}"]
     if not reasons:
         return True
     for reason in reasons:
@@ -276,6 +303,29 @@ def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Sta
         return True
     console.err().print("nothing applied; fix the reasons, or pass --skip-cutover-gate")
     return False
+
+
+def _live_steps(spec: PlatformSpec, applied: Phases, endpoints: Endpoints) -> list[str]:
+    """What moves with the connectors, before the engine moves them: a moved source's
+    offsets before ``done`` (``bulkheads.cutover.carry``), a returning sink's offsets before
+    a rollback to ``mirror`` (``bulkheads.cutover.rollback``); what failed, as refusals."""
+    steps = [
+        *(
+            (name, carry_offsets(spec, name, endpoints.rest_url))
+            for name in advancing(spec, applied, "done")
+        ),
+        *(
+            (name, hand_over_sinks(spec, name, endpoints))
+            for name in advancing(spec, applied, "consumers")
+        ),
+        *((name, return_sinks(spec, name, endpoints)) for name in rollbacks(spec, applied)),
+    ]
+    refused: list[str] = []
+    for name, step in steps:
+        for line in step.done:
+            console.err().print(f"cutover {name!r}: {line}", markup=False, highlight=False)
+        refused += [f"cutover {name!r}: {reason}" for reason in step.refused]
+    return refused
 
 
 def open_stack(

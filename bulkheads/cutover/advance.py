@@ -43,3 +43,16 @@ def refusals(
             f"cutover {plan.cutover!r} gate of {plan.phase!r}: {r}" for r in verdict.reasons
         ]
     return reasons
+
+
+def advancing(
+    spec: PlatformSpec, applied: Mapping[str, CutoverPhase], phase: CutoverPhase
+) -> list[str]:
+    """The cutovers of ``spec`` that this ``up`` takes from the phase before ``phase`` to
+    ``phase``."""
+    before = CUTOVER_PHASES[phase_index(phase) - 1]
+    return [
+        name
+        for name, cutover in spec.cutovers.items()
+        if cutover.phase == phase and applied.get(name) == before
+    ]
