@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 
+from bulkheads import sdk_speed
 from bulkheads.adoption_inputs import EXISTING_TOPICS_KEY, existing_from_config, read_managed
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
@@ -219,6 +220,8 @@ def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.O
 
 def main() -> None:
     """Entry point of ``__main__.py``."""
+    if not os.environ.get("BH_NOSPEED"):
+        sdk_speed.install()
     spec = load_stack_spec(pulumi.get_stack())
     platform = build_platform(spec, pulumi.Config(CONFIG_NAMESPACE))
     pulumi.export("platform", platform.outputs)
