@@ -148,7 +148,6 @@ def engine_options(args: argparse.Namespace) -> dict[str, Any]:
         "refresh": args.refresh or None,
         "diff": args.diff or None,
         "color": colour,
-        **({"parallel": int(os.environ["BH_PARALLEL"])} if os.environ.get("BH_PARALLEL") else {}),
     }
 
 
