@@ -219,9 +219,8 @@ def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.O
 
 
 def main() -> None:
-    """Entry point of ``__main__.py``."""
-    if not os.environ.get("BH_NOSPEED"):
-        sdk_speed.install()
+    """Entry point of ``__main__.py``: the SDK cuts of ``sdk_speed`` first, then the platform."""
+    sdk_speed.install()
     spec = load_stack_spec(pulumi.get_stack())
     platform = build_platform(spec, pulumi.Config(CONFIG_NAMESPACE))
     pulumi.export("platform", platform.outputs)
