@@ -15,8 +15,9 @@ Side by side in one run, each on its own fresh local Kafka (started before the c
   creates a connector per pipeline, which the floor does not; then the same ``up`` again,
   which changes nothing.
 
-Prints the wall time of each, its ratio to the floor, the CPU seconds each kind of process
-used during the ``up`` (engine, program, providers, pack) and the size of the state file.
+Prints the machine's load before and after, the wall time of each, its ratio to the floor,
+the CPU seconds each kind of process used during the ``up`` (engine, program, providers,
+pack) and the size of the state file.
 ``--env KEY=VALUE`` (repeatable) sets engine environment for the ``up`` runs, to compare
 settings at the same size.
 """
@@ -41,9 +42,9 @@ sys.path.insert(0, str(ROOT))
 
 from bulkheads.local import LocalPlatform  # noqa: E402
 from bulkheads.plan.platform import plan_platform  # noqa: E402
+from bulkheads.plan.props import quota_config_strings  # noqa: E402
 from bulkheads.plan.types import ClusterPlan  # noqa: E402
 from bulkheads.spec.loader import load_platform  # noqa: E402
-from components.quotas import quota_config_strings  # noqa: E402
 from tests.estates import write_local_estate  # noqa: E402
 from tests.integration.conftest import _free_port  # noqa: E402
 
@@ -147,6 +148,12 @@ def _check_floor(client: Any, plan: ClusterPlan, acls: int, deadline: float = 60
         if time.perf_counter() - start > deadline:
             sys.exit(f"the floor did not create everything: held (topics, users, acls) {held}")
         time.sleep(1)
+
+
+def _machine() -> str:
+    """Cores and load average: the machine is shared, so the figures move with it."""
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.1f} (1 min), {five:.1f} (5 min)"
 
 
 def _upper_snake(operation: str) -> str:
@@ -259,6 +266,7 @@ def main() -> None:
         print(
             f"estate: {args.pipelines} pipelines, {len(cluster.topics)} topics, "
             f"{len(cluster.principals)} SCRAM users, {acls} ACLs, {len(cluster.quotas)} quotas"
+            f"; {_machine()}"
         )
         floor_platform = LocalPlatform(state_dir=work / "floor")
         try:
@@ -292,6 +300,7 @@ def main() -> None:
                     f"ratio to floor {wall / floor_total:.1f}x; changes: {changes or 'none'}"
                 )
                 print("  cpu s: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
+            print(f"after: {_machine()}")
             states = list((work / "up" / "pulumi" / "backend").rglob("local.json"))
             if states:
                 state = json.loads(states[0].read_text())

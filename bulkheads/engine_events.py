@@ -1,9 +1,10 @@
 """What one preview or up did, read from the engine's structured events (``on_event``).
 
 ``EngineRun.on_event`` collects the resource steps, the policy pack's findings, the
-engine's error diagnostics and the change summary; ``document()`` is the JSON of it, the
-same for the table report, ``--format json`` and the CI script. A missing provider plugin
-(this machine builds only the kafka provider) gets one hint naming it.
+engine's error diagnostics, the change summary and whether the stack's outputs change;
+``document()`` is the JSON of it, the same for the table report, ``--format json`` and the
+CI script. A missing provider plugin (this machine builds only the kafka provider) gets one
+hint naming it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pulumi.automation import EngineEvent
 
 MISSING_PLUGIN = re.compile(r"no resource plugin '(?:pulumi-resource-)?([\w.-]+)'")
 QUIET_OPS = {"same", "read"}
+STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 def _condensed(message: str) -> str:
@@ -61,6 +63,7 @@ class EngineRun:
     changes: dict[str, int] = field(default_factory=dict)
     policy_packs: dict[str, str] = field(default_factory=dict)
     finished: bool = False
+    outputs_changed: bool = True  # until the stack's outputs event says they are the same
 
     def on_event(self, event: EngineEvent) -> None:
         """The Automation API's callback: record what ``event`` says."""
@@ -71,6 +74,11 @@ class EngineRun:
                 step = Step(op, meta.urn, meta.type, tuple(meta.diffs or ()))
                 self.steps.append(step)
                 self._tell(f"{op} {step.type} {step.name}")
+        elif event.res_outputs_event is not None:
+            meta = event.res_outputs_event.metadata
+            if meta.type == STACK_TYPE:
+                old, new = meta.old, meta.new
+                self.outputs_changed = not (old and new and old.outputs == new.outputs)
         elif event.policy_event is not None:
             policy = event.policy_event
             self.policy.append(

@@ -7,7 +7,10 @@ Kafka) and lives on the project's file backend; any other stack needs
 ``PULUMI_BACKEND_URL`` and must exist there (else exit 2), and its preview changes nothing.
 
 ``up`` previews first and applies only after a yes: ``--yes``, or an answer on a terminal.
-Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing anything.
+Without ``--yes`` on a non-interactive stdin it refuses (exit 2) before doing anything. A
+preview that changes nothing (every resource ``same``, the stack's outputs unchanged, no
+``--refresh``) applies nothing: the report comes from the state, without running the
+program a second time.
 ``--target URN`` (repeatable), ``--refresh`` and ``--diff`` pass through to the engine.
 ``make up`` runs ``bulkheads up local --yes --refresh``. One ``up`` per stack runs at a
 time; one that was interrupted (SIGINT, SIGKILL, a crash) is recovered by the next
@@ -231,6 +234,10 @@ def _up(args: argparse.Namespace) -> int:
         emit(args, preview_document(ref, run, diff), render_preview)
     if not _ok(run):
         return EXIT_FINDINGS
+    if not run.pending and not args.refresh and not run.outputs_changed:
+        # the preview found every resource and output as the state holds them: applying
+        # would run the program again to change nothing, so the state's outputs are reported
+        return _report(args, ref, run, stack.outputs(), seconds=0)
     question = f"apply {run.pending} change(s) to stack {ref.name!r}?"
     if run.pending and not args.yes and not Confirm.ask(question, console=console.err()):
         console.err().print("nothing applied")
@@ -248,14 +255,24 @@ def _up(args: argparse.Namespace) -> int:
         emit(args, {"schema": UP_SCHEMA, "stack": ref.name, "ok": False, **applied.document()},
              render_preview)  # fmt: skip
         return EXIT_FINDINGS
-    outputs = {key: "[secret]" if o.secret else o.value for key, o in result.outputs.items()}
+    return _report(args, ref, applied, result.outputs, round(time.monotonic() - started))
+
+
+def _report(
+    args: argparse.Namespace,
+    ref: StackRef,
+    run: EngineRun,
+    outputs: auto.OutputMap,
+    seconds: int,
+) -> int:
+    """The ``bulkheads.up/1`` document of a successful ``up`` (secret outputs masked)."""
     document = {
         "schema": UP_SCHEMA,
         "stack": ref.name,
         "ok": True,
-        "seconds": round(time.monotonic() - started),
-        **applied.document(),
-        "outputs": outputs,
+        "seconds": seconds,
+        **run.document(),
+        "outputs": {key: "[secret]" if o.secret else o.value for key, o in outputs.items()},
     }
     emit(args, document, lambda doc: render_report(ref.name, doc["outputs"].get("platform", {})))
     return EXIT_OK

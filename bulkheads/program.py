@@ -23,6 +23,7 @@ from typing import Any
 
 import pulumi
 
+from bulkheads import sdk_speed
 from bulkheads.adoption_inputs import EXISTING_TOPICS_KEY, existing_from_config, read_managed
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
@@ -261,7 +262,9 @@ def secret_values(config: pulumi.Config, names: list[str]) -> dict[str, pulumi.O
 
 
 def main() -> None:
-    """Entry point of ``__main__.py``."""
+    """Entry point of ``__main__.py``: the SDK cuts of ``sdk_speed`` first, then the platform
+    (of the stack, or of one partition of its estate)."""
+    sdk_speed.install()
     run = partition_run()
     spec = load_stack_spec(run.estate if run else pulumi.get_stack())
     platform = build_platform(spec, pulumi.Config(CONFIG_NAMESPACE), run)

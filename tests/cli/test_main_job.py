@@ -175,3 +175,31 @@ def test_a_stack_named_by_its_file_takes_its_config_from_it(tmp_path: Path) -> N
     assert argv[argv.index("--config-file") + 1] == str(stack_file)
     assert argv[argv.index("--policy-pack-config") + 1].endswith("policies/config/dev.json")
     assert "--config-file" not in engine_argv("preview", "dev")
+
+
+def stack_outputs_event(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    urn = "urn:pulumi:local::bulkheads::pulumi:pulumi:Stack::bulkheads-local"
+    state = {"type": "pulumi:pulumi:Stack", "urn": urn, "custom": False, "delete": False,
+             "id": "", "parent": "", "protect": False, "inputs": {}}  # fmt: skip
+    metadata = {"op": "same", "urn": urn, "type": "pulumi:pulumi:Stack", "provider": "",
+                "new": {**state, "outputs": new}}  # fmt: skip
+    if old is not None:
+        metadata["old"] = {**state, "outputs": old}
+    return {"sequence": 1, "timestamp": 1, "resOutputsEvent": {"metadata": metadata}}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "changed"),
+    [
+        ({"platform": {"pools": {"a": 1}}}, {"platform": {"pools": {"a": 1}}}, False),
+        ({"platform": {"pools": {"a": 1}}}, {"platform": {"pools": {"a": 2}}}, True),
+        (None, {"platform": {}}, True),
+    ],
+)
+def test_a_preview_tells_whether_the_stacks_outputs_change(
+    old: dict[str, Any] | None, new: dict[str, Any], changed: bool
+) -> None:
+    run = EngineRun()
+    assert run.outputs_changed  # nothing heard: an up applies
+    run.on_event(EngineEvent.from_json(stack_outputs_event(old, new)))
+    assert run.outputs_changed is changed

@@ -134,3 +134,10 @@ def test_up_json_conforms_and_the_stacks_own_topics_are_not_refused_after(
     again = workspace.cli("preview")
     assert again.returncode == 0, again.stderr[-3000:]
     assert set(conforming(again.stdout, "preview")["changes"]) == {"same"}
+
+    # an up that changes nothing applies nothing: the program ran once (the preview's)
+    noop = workspace.cli("up", "--yes")
+    assert noop.returncode == 0, noop.stderr[-3000:]
+    second = conforming(noop.stdout, "up")
+    assert set(second["changes"]) == {"same"} and second["steps"] == []
+    assert second["seconds"] == 0 and second["outputs"] == document["outputs"]
