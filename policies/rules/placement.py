@@ -142,7 +142,11 @@ def check_single_writer(stack: Stack, config: Config) -> Iterator[Finding]:
 def _write_claims(stack: Stack, config: Config) -> Iterator[WriteClaim]:
     """Who writes which topic on which cluster, as the registered resources say."""
     connectors = stack.of_type(tokens.CONNECTOR)
-    mirrors = {pipeline_writer(c.get("pipeline")) for c in connectors if c.get("kind") == "mirror"}
+    mirrors = {  # a mirror pipeline, as its connector or its principal says
+        pipeline_writer(r.get("pipeline"))
+        for r in (*connectors, *stack.of_type(tokens.PRINCIPAL))
+        if "mirror" in (r.get("kind"), r.get("pipeline_kind"))
+    }
 
     def claim(topic: str, writer: str, cluster: str, urn: str) -> WriteClaim:
         return WriteClaim(topic, writer, cluster, copy=writer in mirrors, anchor=urn)
@@ -275,7 +279,7 @@ RULES = (
         category=Category.ISOLATION,
         severity=Severity.HIGH,
         enforcement=EnforcementLevel.MANDATORY,
-        applies_to=(tokens.TOPIC_CONTRACT, tokens.CONNECTOR, tokens.KAFKA_ACL),
+        applies_to=(tokens.TOPIC_CONTRACT, tokens.CONNECTOR, tokens.KAFKA_ACL, tokens.PRINCIPAL),
         rationale=(
             "A topic is a data contract owned by its writer. A second writer (a pipeline "
             "declaring it, or a principal granted WRITE, on its cluster or producing a topic "

@@ -4,7 +4,15 @@ from typing import Any
 
 from components import tokens
 from policies.rules.model import Config
-from tests.policy.builders import Pack, Res, acl, connector, topic_contract, worker_pool
+from tests.policy.builders import (
+    Pack,
+    Res,
+    acl,
+    connector,
+    principal,
+    topic_contract,
+    worker_pool,
+)
 
 DURABILITY = "bulkheads-topic-live-durability"
 RETENTION = "bulkheads-topic-retention-bounds"
@@ -164,6 +172,14 @@ def _on_two_clusters(kind: str) -> list[Res]:
 
 def test_a_mirror_copy_on_another_cluster_is_not_a_second_writer(pack: Pack) -> None:
     assert pack.stack(SINGLE_WRITER, _on_two_clusters("mirror")) == []
+
+
+def test_a_mirror_known_by_its_principal_alone_is_not_a_second_writer(pack: Pack) -> None:
+    """A data plane without its connectors: the copy's principal says it is a mirror."""
+    resources = _on_two_clusters("source")[:2]
+    mirror = principal("pipeline.orders-copy", pipeline="orders-copy", pipeline_kind="mirror")
+    assert pack.stack(SINGLE_WRITER, [*resources, mirror]) == []
+    assert pack.stack(SINGLE_WRITER, resources) != []
 
 
 def test_a_second_producer_on_another_cluster_is_a_second_writer(pack: Pack) -> None:
