@@ -24,6 +24,7 @@ from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import StackFile, load_platform, load_stack_file
 from bulkheads.spec.model import PlatformSpec
 from bulkheads.stacks import stack_file
+from policies.rules import catalogue
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -108,8 +109,20 @@ def stack_ref(named: str) -> StackRef:
 
 
 def load_stack_spec(ref: StackRef) -> PlatformSpec:
-    """The validated spec of ``ref``; raises ``SpecError`` with every problem."""
+    """The validated spec of ``ref`` (shape and doctrine); raises ``SpecError`` with every
+    problem. Verbs that plan or provision use :func:`load_checked_spec`."""
     return load_platform(ref.file)
+
+
+def load_checked_spec(
+    ref: StackRef, advisories: list[catalogue.PlannedFinding] | None = None
+) -> PlatformSpec:
+    """The spec of ``ref`` as ``bulkheads validate`` checks it: shape, doctrine and the
+    pack's planned rules under the stack's pack config, every problem at once in one
+    ``SpecError``; advisory findings go into ``advisories``. ``validate``, ``plan``,
+    ``preview`` and ``up`` load through here, so none reaches the engine with a spec
+    ``validate`` refuses."""
+    return load_platform(ref.file, rules=catalogue.validate_rules(ref.name, advisories))
 
 
 def load_stack(ref: StackRef) -> StackFile:

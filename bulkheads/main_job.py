@@ -1,6 +1,7 @@
 """``bulkheads preview`` and ``bulkheads up``: the engine, through the Automation API.
 
-Both validate the stack first (every problem at once, exit 1), run the policy pack with the
+Both validate the stack first, as ``bulkheads validate`` does (the pack's planned rules
+included; every problem at once, exit 1, nothing started), run the policy pack with the
 stack's pack config (``policies/config/<stack>.json`` when it exists) and report from the
 engine's structured events. Only the ``local`` stack starts anything on this machine (its
 Kafka) and lives on the project's file backend; any other stack needs
@@ -52,6 +53,7 @@ from bulkheads.cli_support import (
     add_stack_argument,
     emit,
     guarded,
+    load_checked_spec,
     load_stack_spec,
     resolve_stack,
     wants_json,
@@ -348,10 +350,11 @@ def _live_steps(spec: PlatformSpec, applied: Phases, endpoints: Endpoints) -> li
 def open_stack(
     args: argparse.Namespace, extra_env: dict[str, str] | None = None
 ) -> tuple[StackRef, auto.Stack]:
-    """Validate, check the backend, start the local stack's Kafka, and open the stack
-    (``extra_env`` reaches the program, e.g. a cutover phase override)."""
+    """Validate as ``bulkheads validate`` does (planned rules included; ``SpecError``
+    before anything starts), check the backend, start the local stack's Kafka, and open
+    the stack (``extra_env`` reaches the program, e.g. a cutover phase override)."""
     ref = resolve_stack(args)
-    spec = load_stack_spec(ref)
+    spec = load_checked_spec(ref)
     if spec.partition is not None:
         raise UsageError(
             f"stack {ref.name!r} is partitioned by {spec.partition}: its stacks run with "

@@ -125,8 +125,9 @@ class ConnectorProvider(ResourceProvider):
         url, name, state = news["rest_url"], news["name"], news["state"]
         new_config = rest_config(news)
         secrets_changed = _secrets(news) != _secrets(olds)
-        if secrets_changed:
-            _write_secrets(news)
+        if secrets_changed or news.get("secrets_dir") != olds.get("secrets_dir"):
+            _write_secrets(news)  # before Connect gets references to the files (an upgrade
+            # from values sent as they are moves them to files here, the connector kept)
         if new_config != rest_config(olds):
             rest.put_config(url, name, new_config)
         elif secrets_changed:  # the same references: the tasks read the new files on restart

@@ -1,7 +1,7 @@
 """Ask a running worker which config keys of its connector plugins are ``PASSWORD``s.
 
 ``python -m bulkheads.connect.plugin_configs URL`` validates an empty config of every
-connector class in ``bulkheads.spec.password_keys``'s table (and any given with
+connector class in ``bulkheads.spec.password_keys``'s probed table (and any given with
 ``--class``) on the worker at ``URL`` and writes the table again.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from bulkheads.connect import rest
-from bulkheads.spec.password_keys import TABLE, password_table
+from bulkheads.spec.password_keys import TABLE, probed_table
 
 
 def password_keys_of(rest_url: str, connector_class: str) -> list[str]:
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("rest_url", help="a worker's REST URL, e.g. http://127.0.0.1:18083")
     parser.add_argument("--class", dest="classes", action="append", default=[])
     args = parser.parse_args(argv)
-    table = probe(args.rest_url, [*password_table(), *args.classes])
+    table = probe(args.rest_url, [*probed_table(), *args.classes])
     TABLE.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{TABLE}: {sum(map(len, table.values()))} PASSWORD keys of {len(table)} classes")
     return 0

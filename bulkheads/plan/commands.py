@@ -2,8 +2,8 @@
 
 Per cluster: topics with their configs, principals, ACLs, quotas, worker groups and their
 internal topics, connectors; as tables (default) or ``--format json``
-(:func:`bulkheads.plan.export.plan_document`). Exit 0, 1 for an invalid spec, 2 for an
-unknown stack.
+(:func:`bulkheads.plan.export.plan_document`). Exit 0, 1 for a spec ``bulkheads validate``
+refuses (the same lines, planned pack rules included), 2 for an unknown stack.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bulkheads.cli_support import (
     add_stack_argument,
     emit,
     guarded,
-    load_stack_spec,
+    load_checked_spec,
     resolve_stack,
 )
 from bulkheads.console import table
@@ -47,7 +47,7 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run_plan(args: argparse.Namespace) -> int:
     """Print the plan of the named stack."""
     ref = resolve_stack(args)
-    plan = plan_platform(load_stack_spec(ref), PROJECT_ROOT)
+    plan = plan_platform(load_checked_spec(ref), PROJECT_ROOT)
     emit(args, plan_document(plan, ref.name), render_plan)
     return EXIT_OK
 

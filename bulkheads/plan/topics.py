@@ -28,6 +28,7 @@ from bulkheads.plan.types import TopicContractKind, TopicPlan, WorkloadClass
 from bulkheads.spec.copies import copy_settings
 from bulkheads.spec.model import MirrorPipeline, PlatformSpec, SinkPipeline
 from bulkheads.spec.naming import topic_contract
+from bulkheads.spec.writers import WriteClaim, pipeline_writer, pool_writer, writer_conflicts
 
 CONFIG_TOPIC_PARTITIONS = 1
 OFFSET_TOPIC_PARTITIONS = 25
@@ -51,16 +52,23 @@ def durability(spec: PlatformSpec, cluster: str, workload_class: WorkloadClass) 
 
 
 def cluster_topics(spec: PlatformSpec, cluster: str) -> tuple[TopicPlan, ...]:
-    """Every topic on ``cluster``, sorted by name; raises PlanError on a duplicate name."""
+    """Every topic on ``cluster``, sorted by name; raises PlanError when two writers
+    write one (``bulkheads.spec.writers``). A topic its writer lists twice is one topic
+    (the doctrine reports the repeat)."""
+    planned = list(_all_topics(spec, cluster))
+    conflicts = writer_conflicts(_claim(topic) for topic in planned)
+    if conflicts:
+        raise PlanError(conflicts[0].message)
     topics: dict[str, TopicPlan] = {}
-    for topic in _all_topics(spec, cluster):
-        if topic.name in topics:
-            raise PlanError(
-                f"topic {topic.name!r} on cluster {cluster!r} is written by both "
-                f"{topics[topic.name].writer!r} and {topic.writer!r}; a topic has one writer"
-            )
-        topics[topic.name] = topic
+    for topic in planned:
+        topics.setdefault(topic.name, topic)
     return tuple(topics[name] for name in sorted(topics))
+
+
+def _claim(topic: TopicPlan) -> WriteClaim:
+    internal = topic.contract == "internal"
+    writer = pool_writer(topic.writer) if internal else pipeline_writer(topic.writer)
+    return WriteClaim(topic.name, writer, topic.cluster)
 
 
 def _all_topics(spec: PlatformSpec, cluster: str) -> Iterator[TopicPlan]:

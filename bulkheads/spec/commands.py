@@ -20,11 +20,13 @@ from bulkheads.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    StackRef,
     UsageError,
     add_format_argument,
     add_stack_argument,
     emit,
     guarded,
+    load_checked_spec,
     load_stack_spec,
     resolve_stack,
     stack_ref,
@@ -32,7 +34,6 @@ from bulkheads.cli_support import (
 )
 from bulkheads.replay.report import runbooks
 from bulkheads.spec.errors import MISSING, Problem, SpecError, format_path, format_value
-from bulkheads.spec.loader import load_platform
 from bulkheads.spec.summary import summarize
 from policies.rules import catalogue
 
@@ -92,7 +93,7 @@ def run_validate(args: argparse.Namespace) -> int:
             status = EXIT_USAGE
             continue
         result: dict[str, Any] = {"stack": ref.name, "file": str(ref.file), "ok": True}
-        problems = _problems(ref.name, str(ref.file), result, args)
+        problems = _problems(ref, result, args)
         if problems:
             if not wants_json(args):
                 print("\n".join(problem.render() for problem in problems), file=sys.stderr)
@@ -104,16 +105,14 @@ def run_validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _problems(
-    stack: str, file: str, result: dict[str, Any], args: argparse.Namespace
-) -> list[Problem]:
+def _problems(ref: StackRef, result: dict[str, Any], args: argparse.Namespace) -> list[Problem]:
     """The stack's problems: its spec's and doctrine's, and the planned pack rules'
     mandatory findings over its plan, all at once (advisory findings go into
     ``result["advisories"]``). A crash is a problem too, so it never hides the stacks
     after this one."""
     advisories: list[catalogue.PlannedFinding] = []
     try:
-        spec = load_platform(file, rules=catalogue.validate_rules(stack, advisories))
+        spec = load_checked_spec(ref, advisories)
     except SpecError as error:
         return error.problems
     except Exception as error:
@@ -122,7 +121,7 @@ def _problems(
                 (),
                 f"bulkheads failed on this file ({type(error).__name__}: {error})",
                 "report it as a bug; the other stacks are still checked",
-                file=file,
+                file=str(ref.file),
             )
         ]
     result.update(
@@ -135,7 +134,7 @@ def _problems(
         f"{f.rule_id} (advisory): {format_path(f.path) or 'stack'}: {f.message}" for f in advisories
     ]
     if result["advisories"] and not wants_json(args):
-        print("\n".join(f"{file}: {a}" for a in result["advisories"]), file=sys.stderr)
+        print("\n".join(f"{ref.file}: {a}" for a in result["advisories"]), file=sys.stderr)
     return []
 
 

@@ -8,7 +8,8 @@ Every rule adds Problems; nothing stops at the first one. The rules:
 - classes: a pipeline's ``class`` equals its pool's; a pool's cluster serves its class;
 - kinds: a source writes and reads nothing; a sink and a replay read; a replay writes;
   a mirror reads and writes nothing itself;
-- topics: one writer pipeline per topic, platform-wide; a topic lives on the cluster of
+- topics: one writer pipeline per topic on a cluster (``writers``; across clusters it is
+  the pack's ``bulkheads-topic-single-writer``, over the plan); a topic lives on the cluster of
   its writer's pool; a pipeline reads only topics some pipeline writes; data crosses
   clusters only through a ``mirror`` pipeline, which copies topics from its
   ``source_cluster`` (≠ its pool's cluster) onto its pool's cluster **under the same
@@ -48,7 +49,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from bulkheads.spec.addresses import address_problems
 from bulkheads.spec.alert_bounds import alert_problems
@@ -72,6 +73,7 @@ from bulkheads.spec.plugins import plugin_problems
 from bulkheads.spec.regulated import regulated_problems
 from bulkheads.spec.replay_doctrine import check_replays
 from bulkheads.spec.units import format_byte_size, format_duration
+from bulkheads.spec.writers import FIX, RULE_ID, WriteClaim, pipeline_writer, writer_conflicts
 
 MANAGED_CONFIG_KEYS = {"connector.class": "class", "tasks.max": "tasks_max"}
 
@@ -485,23 +487,21 @@ class _Checker:
             for name, p in spec.pipelines.items()
             if p.pool in spec.pools and spec.pools[p.pool].cluster in spec.clusters
         }
+        second = self._second_writers(placed)
         writer: dict[str, str] = {}
         present: dict[str, set[str]] = defaultdict(set)  # cluster -> topics
         origin: dict[str, str] = {}  # topic -> cluster of its writer
         for name, pipeline in spec.pipelines.items():
             for index, write in enumerate(pipeline.writes):
-                if write.topic in writer:
-                    self.add(
-                        ("pipelines", name, "writes", index, "topic"),
-                        f"already written by pipeline {writer[write.topic]!r}",
-                        "every topic has one writer: read it, or write another topic",
-                        write.topic,
-                    )
+                if ("pipelines", name, "writes", index, "topic") in second:
                     continue
+                if name in placed and not isinstance(pipeline, MirrorPipeline):
+                    present[placed[name]].add(write.topic)
+                if write.topic in writer:
+                    continue  # another cluster's writer: the pack rule, over the plan
                 writer[write.topic] = name
                 if name in placed and not isinstance(pipeline, MirrorPipeline):
                     origin[write.topic] = placed[name]
-                    present[placed[name]].add(write.topic)
         mirrors = {
             name: pipeline
             for name, pipeline in spec.pipelines.items()
@@ -535,6 +535,28 @@ class _Checker:
             for index, topic in enumerate(pipeline.reads):
                 if topic not in present[cluster] | unplaced and topic_problem(topic) is None:
                     self._unreadable(name, index, topic, cluster, present)
+
+    def _second_writers(self, placed: Mapping[str, str]) -> set[Path]:
+        """Report the writes of a topic by a second writer that the plan cannot hold (on
+        one cluster, or unplaced; ``bulkheads.spec.writers``); their paths. Writers on
+        different clusters are ``bulkheads-topic-single-writer``'s, over the plan."""
+        claims = [
+            WriteClaim(write.topic, pipeline_writer(name), placed.get(name), anchor=path)
+            for name, pipeline in self.spec.pipelines.items()
+            for index, write in enumerate(pipeline.writes)
+            for path in [("pipelines", name, "writes", index, "topic")]
+        ]
+        reported: set[Path] = set()
+        for conflict in writer_conflicts(claims):
+            if conflict.cluster is None and all(c.cluster for c in conflict.claims):
+                continue
+            for claim in conflict.others():
+                path = cast(Path, claim.anchor)
+                if path not in reported:
+                    reported.add(path)
+                    wrong = f"{RULE_ID} (mandatory): already written by {conflict.first.writer}"
+                    self.add(path, wrong, FIX, claim.topic)
+        return reported
 
     def _mirror_conflicts(
         self,

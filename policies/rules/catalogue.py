@@ -34,7 +34,7 @@ from bulkheads.plan.props import (
 from bulkheads.plan.types import PrincipalPlan, TopicPlan
 from bulkheads.spec.errors import Path as SpecPath
 from bulkheads.spec.errors import Problem
-from bulkheads.spec.model import PlatformSpec
+from bulkheads.spec.model import CutoverPhase, PlatformSpec
 from components import tokens
 from policies.rules.model import Config, Finding, Resource, Rule, Stack
 from policies.rules.registry import RULES
@@ -91,9 +91,12 @@ class PlannedStack:
     paths: Mapping[str, SpecPath]
 
 
-def planned_stack(spec: PlatformSpec) -> PlannedStack:
-    """The planned stack of ``spec``: every resource of a ``PLANNED_TYPES`` type."""
-    return _Planner(spec, plan_platform(spec, PROJECT_ROOT)).run()
+def planned_stack(
+    spec: PlatformSpec, phases: Mapping[str, CutoverPhase] | None = None
+) -> PlannedStack:
+    """The planned stack of ``spec`` (its cutovers at ``phases``, default their declared
+    phase): every resource of a ``PLANNED_TYPES`` type."""
+    return _Planner(spec, plan_platform(spec, PROJECT_ROOT, phases)).run()
 
 
 class _Planner:

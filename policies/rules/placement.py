@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pulumi_policy import EnforcementLevel, Severity
 
 from bulkheads.plan.names import CONNECTOR_PRINCIPAL_PREFIX, WORKER_PRINCIPAL_PREFIX
+from bulkheads.spec import writers
+from bulkheads.spec.writers import WriteClaim, pipeline_writer, pool_writer, writer_conflicts
 from components import tokens
 from policies.rules.access import ADMIN_PRINCIPALS_SCHEMA, WRITE_OPERATIONS
 from policies.rules.model import (
@@ -123,46 +125,51 @@ def _acl_writer(acl: Resource, admins: list[str]) -> str | None:
     if user in admins:
         return None
     if user.startswith(CONNECTOR_PRINCIPAL_PREFIX):
-        return f"pipeline '{user.removeprefix(CONNECTOR_PRINCIPAL_PREFIX)}'"
+        return pipeline_writer(user.removeprefix(CONNECTOR_PRINCIPAL_PREFIX))
     if user.startswith(WORKER_PRINCIPAL_PREFIX):
-        return f"pool '{user.removeprefix(WORKER_PRINCIPAL_PREFIX)}'"
+        return pool_writer(user.removeprefix(WORKER_PRINCIPAL_PREFIX))
     return f"principal '{user}'"
 
 
 def check_single_writer(stack: Stack, config: Config) -> Iterator[Finding]:
-    """Each topic on a cluster is written by one pipeline (or, internal topics, one pool)."""
-    writers: dict[tuple[str, str], set[str]] = {}
-    anchors: dict[tuple[str, str], str] = {}
+    """One writer per topic on a cluster, and one producing writer platform-wide (a
+    mirror's copies excepted): ``bulkheads.spec.writers`` over what the resources claim
+    (topic contracts, connectors' ``writes``, literal WRITE grants)."""
+    for conflict in writer_conflicts(_write_claims(stack, config)):
+        yield Finding(conflict.message, str(conflict.first.anchor))
+
+
+def _write_claims(stack: Stack, config: Config) -> Iterator[WriteClaim]:
+    """Who writes which topic on which cluster, as the registered resources say."""
+    connectors = stack.of_type(tokens.CONNECTOR)
+    mirrors = {  # a mirror pipeline, as its connector or its principal says
+        pipeline_writer(r.get("pipeline"))
+        for r in (*connectors, *stack.of_type(tokens.PRINCIPAL))
+        if "mirror" in (r.get("kind"), r.get("pipeline_kind"))
+    }
+
+    def claim(topic: str, writer: str, cluster: str, urn: str) -> WriteClaim:
+        return WriteClaim(topic, writer, cluster, copy=writer in mirrors, anchor=urn)
+
     for contract in stack.of_type(tokens.TOPIC_CONTRACT):
-        key = (contract.get("cluster", "?"), contract.get("topic", contract.name))
-        anchors[key] = contract.urn
         writer = contract.get("writer")
         if isinstance(writer, str) and writer:
-            kind = "pool" if contract.get("contract") == "internal" else "pipeline"
-            writers.setdefault(key, set()).add(f"{kind} '{writer}'")
+            internal = contract.get("contract") == "internal"
+            named = pool_writer(writer) if internal else pipeline_writer(writer)
+            topic = contract.get("topic", contract.name)
+            yield claim(topic, named, contract.get("cluster", "?"), contract.urn)
     pool_clusters = _pool_clusters(stack)
-    for connector in stack.of_type(tokens.CONNECTOR):
+    for connector in connectors:
         cluster = pool_clusters.get(connector.get("pool"), connector.get("cluster", "?"))
         for topic in connector.get("writes", []):
             if isinstance(topic, str):
-                key = (cluster, topic)
-                anchors.setdefault(key, connector.urn)
-                writers.setdefault(key, set()).add(f"pipeline '{connector.get('pipeline')}'")
+                writer = pipeline_writer(connector.get("pipeline"))
+                yield claim(topic, writer, cluster, connector.urn)
     for acl in stack.of_type(tokens.KAFKA_ACL):
         writer = _acl_writer(acl, config["admin_principals"])
         topic = acl.get("aclResourceName")
         if writer and isinstance(topic, str):
-            key = (stack.cluster_of(acl), topic)
-            anchors.setdefault(key, acl.urn)
-            writers.setdefault(key, set()).add(writer)
-    for (cluster, topic), found in sorted(writers.items()):
-        if len(found) > 1:
-            yield Finding(
-                f"topic '{topic}' on cluster '{cluster}' has {len(found)} writers: "
-                f"{', '.join(sorted(found))}; keep one writer and give the others their own "
-                "topics",
-                anchors[(cluster, topic)],
-            )
+            yield claim(topic, writer, stack.cluster_of(acl), acl.urn)
 
 
 def check_regulated_dedicated(stack: Stack, config: Config) -> Iterator[Finding]:
@@ -267,16 +274,18 @@ RULES = (
         suppressible=False,
     ),
     Rule(
-        id="bulkheads-topic-single-writer",
+        id=writers.RULE_ID,
         title="A topic has exactly one writer",
         category=Category.ISOLATION,
         severity=Severity.HIGH,
         enforcement=EnforcementLevel.MANDATORY,
-        applies_to=(tokens.TOPIC_CONTRACT, tokens.CONNECTOR, tokens.KAFKA_ACL),
+        applies_to=(tokens.TOPIC_CONTRACT, tokens.CONNECTOR, tokens.KAFKA_ACL, tokens.PRINCIPAL),
         rationale=(
             "A topic is a data contract owned by its writer. A second writer (a pipeline "
-            "declaring it, or a principal granted WRITE) mixes records of two producers no "
-            "consumer can tell apart, and makes the owner answer for data they did not write."
+            "declaring it, or a principal granted WRITE, on its cluster or producing a topic "
+            "of the same name on another) mixes records of two producers no consumer can "
+            "tell apart, and makes the owner answer for data they did not write. A mirror's "
+            "copy on another cluster is not a second producer."
         ),
         how_to_fix=(
             "Keep the declared writer. Give other pipelines their own topics, and remove "

@@ -10,6 +10,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_SPEC = ROOT / "stacks" / "Pulumi.local.yaml"
+TWO_POOLS = {"live-ingest", "derived-sinks"}
+TWO_PIPELINES = {"orders-events", "orders-archive"}
 
 
 def isolated_spec(directory: Path, free_port: Callable[[], int]) -> tuple[Path, int]:
@@ -28,3 +30,26 @@ def isolated_spec(directory: Path, free_port: Callable[[], int]) -> tuple[Path, 
     path = directory / "Pulumi.local.yaml"
     path.write_text(yaml.safe_dump(document))
     return path, port
+
+
+def two_pool_spec(directory: Path, free_port: Callable[[], int]) -> tuple[Path, int]:
+    """:func:`isolated_spec` kept to its pools ``live-ingest`` and ``derived-sinks`` and
+    their pipelines ``orders-events`` (a live source) and ``orders-archive`` (a sink)."""
+    path, port = isolated_spec(directory, free_port)
+    document = yaml.safe_load(path.read_text())
+    platform = document["config"]["bulkheads:platform"]
+    platform["pools"] = {k: v for k, v in platform["pools"].items() if k in TWO_POOLS}
+    platform["pipelines"] = {k: v for k, v in platform["pipelines"].items() if k in TWO_PIPELINES}
+    path.write_text(yaml.safe_dump(document))
+    return path, port
+
+
+def stack_env(state: Path, spec: Path) -> dict[str, str]:
+    """What a stack of its own under ``state`` needs in the environment: its local
+    platform's and engine's state dirs, its spec file (values for ``os.environ`` or a
+    subprocess)."""
+    return {
+        "BULKHEADS_STATE_DIR": str(state / "local"),
+        "BULKHEADS_PULUMI_DIR": str(state / "pulumi"),
+        "BULKHEADS_SPEC_FILE": str(spec),
+    }

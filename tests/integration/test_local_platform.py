@@ -24,7 +24,7 @@ from bulkheads.local.connection import jaas_config
 from bulkheads.local.quotas import set_client_quotas
 from bulkheads.local.scram import LoginRejected, scram_login
 from bulkheads.ops.throttle import read_throttles
-from bulkheads.spec.password_keys import password_table
+from bulkheads.spec.password_keys import probed_table
 
 pytestmark = pytest.mark.integration
 
@@ -351,8 +351,8 @@ def test_a_connector_logs_in_through_a_secret_file_that_connect_never_shows(
     assert "file-secret-password" not in shown
     assert "${dir:" in shown
 
-    assert plugin_configs.probe(url, password_table()) == {
-        name: sorted(keys) for name, keys in password_table().items()
+    assert plugin_configs.probe(url, probed_table()) == {
+        name: sorted(keys) for name, keys in probed_table().items()
     }, "bulkheads/spec/password_keys.json is stale: python -m bulkheads.connect.plugin_configs"
 
 

@@ -15,22 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bulkheads.local import LocalPlatform
 from bulkheads.plan.platform import plan_platform
 from bulkheads.plan.types import TopicPlan
 from bulkheads.spec.loader import load_platform
 from tests.cli.conftest import conforming
-from tests.integration.local_stack import ROOT, isolated_spec
+from tests.integration.local_stack import ROOT, TWO_POOLS, stack_env, two_pool_spec
 
 pytestmark = pytest.mark.integration
 admin_api = pytest.importorskip("confluent_kafka.admin")
 TIMEOUT = 600
 RETAINED = "raw.orders.events"  # the live source's topic: retained, so adopted
 NOT_OURS = "dlq.orders-archive"  # the sink's dead-letter topic: derived, never taken over
-KEPT_POOLS = {"live-ingest", "derived-sinks"}
-KEPT_PIPELINES = {"orders-events", "orders-archive"}
 
 
 @dataclass
@@ -69,19 +66,8 @@ def workspace(
     """A two-pool local stack of its own, its Kafka started as ``bulkheads up`` starts it;
     stops everything it started."""
     state = tmp_path_factory.mktemp("main-job")
-    spec, port = isolated_spec(state, free_port)
-    document = yaml.safe_load(spec.read_text())
-    platform = document["config"]["bulkheads:platform"]
-    platform["pools"] = {k: v for k, v in platform["pools"].items() if k in KEPT_POOLS}
-    platform["pipelines"] = {k: v for k, v in platform["pipelines"].items() if k in KEPT_PIPELINES}
-    spec.write_text(yaml.safe_dump(document))
-    env = {
-        **os.environ,
-        "BULKHEADS_STATE_DIR": str(state / "local"),
-        "BULKHEADS_PULUMI_DIR": str(state / "pulumi"),
-        "BULKHEADS_SPEC_FILE": str(spec),
-        "NO_COLOR": "1",
-    }
+    spec, port = two_pool_spec(state, free_port)
+    env = {**os.environ, **stack_env(state, spec), "NO_COLOR": "1"}
     env.pop("PULUMI_BACKEND_URL", None)
     harness = LocalPlatform(state_dir=state / "local")
     try:
@@ -128,7 +114,7 @@ def test_up_json_conforms_and_the_stacks_own_topics_are_not_refused_after(
     }
     platform = document["outputs"]["platform"]
     assert sorted(platform["clusters"]["local"]["topics"]) == sorted(workspace.topics)
-    assert set(platform["pools"]) == KEPT_POOLS
+    assert set(platform["pools"]) == TWO_POOLS
 
     # every planned topic now exists, and the state holds them all: nothing is refused
     again = workspace.cli("preview")

@@ -19,9 +19,12 @@ from hypothesis import strategies as st
 from bulkheads.plan import names
 from bulkheads.plan.cutover import cutover_plans, spec_at
 from bulkheads.plan.platform import PlatformPlan, plan_platform
+from bulkheads.spec import writers
 from bulkheads.spec.doctrine import check_doctrine
 from bulkheads.spec.loader import platform_from_mapping
 from bulkheads.spec.model import CUTOVER_PHASES, CutoverPhase, PlatformSpec
+from policies.rules import catalogue
+from policies.rules.registry import RULES
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "tests/spec/fixtures/valid/cutover_local.yaml"
@@ -100,6 +103,17 @@ def test_every_topic_has_one_writer_across_both_clusters_at_every_phase(
                 producing.setdefault(topic, set()).update(principals - {mirror})
         for topic, principals in producing.items():
             assert len(principals) <= 1, (phase, topic, principals)
+
+
+@PROPERTY_SETTINGS
+@given(cutover_specs())
+def test_the_single_writer_rule_passes_the_planned_stack_at_every_phase(
+    spec: PlatformSpec,
+) -> None:
+    (rule,) = [rule for rule in RULES if rule.id == writers.RULE_ID]
+    for phase in CUTOVER_PHASES:
+        planned = catalogue.planned_stack(spec, {CUTOVER: phase})
+        assert rule.check_stack(planned.stack) == [], phase
 
 
 @PROPERTY_SETTINGS

@@ -111,6 +111,12 @@ def test_the_catalogue_names_its_planned_and_pack_only_rules() -> None:
 SINK_WRITES_RAW = at("pipelines", "orders-archive", writes=[{"topic": "raw.orders.copy"}])
 
 
+def second_producer(data: dict[str, Any]) -> None:
+    """A replay on delivery also writes the topic a replay on lake writes."""
+    writes = data["pipelines"]["partner-feed-rebuild"]["writes"]
+    writes.append({"topic": "derived.orders.daily-snapshots"})
+
+
 @pytest.mark.parametrize(
     ("env", "change", "config", "expected"),
     [
@@ -138,6 +144,7 @@ SINK_WRITES_RAW = at("pipelines", "orders-archive", writes=[{"topic": "raw.order
             {"runtime-live-replay-separation"},
         ),
         ("local", SINK_WRITES_RAW, "local", {"access-sink-no-raw-write"}),
+        ("prod", second_producer, "prod", {"topic-single-writer"}),
     ],
     ids=lambda value: "" if callable(value) else None,
 )

@@ -4,7 +4,15 @@ from typing import Any
 
 from components import tokens
 from policies.rules.model import Config
-from tests.policy.builders import Pack, Res, acl, connector, topic_contract, worker_pool
+from tests.policy.builders import (
+    Pack,
+    Res,
+    acl,
+    connector,
+    principal,
+    topic_contract,
+    worker_pool,
+)
 
 DURABILITY = "bulkheads-topic-live-durability"
 RETENTION = "bulkheads-topic-retention-bounds"
@@ -115,6 +123,9 @@ def test_one_writer_passes(pack: Pack) -> None:
     assert pack.stack(SINGLE_WRITER, resources) == []
 
 
+FIX = "keep one writer: the others read the topic or write their own"
+
+
 def test_second_pipeline_writing_a_topic(pack: Pack) -> None:
     topic = topic_contract("raw.orders.created", writer="orders-cdc")
     resources = [
@@ -126,8 +137,7 @@ def test_second_pipeline_writing_a_topic(pack: Pack) -> None:
     assert pack.stack(SINGLE_WRITER, resources) == [
         (
             "topic 'raw.orders.created' on cluster 'ingest' has 2 writers: pipeline "
-            "'orders-cdc', pipeline 'orders-fixer'; keep one writer and give the others their "
-            "own topics",
+            f"'orders-cdc', pipeline 'orders-fixer'; {FIX}",
             topic.urn,
         )
     ]
@@ -142,17 +152,43 @@ def test_write_grant_to_another_principal(pack: Pack) -> None:
     assert pack.stack(SINGLE_WRITER, resources) == [
         (
             "topic 'raw.orders.created' on cluster 'ingest' has 2 writers: pipeline "
-            "'orders-cdc', pool 'backfill'; keep one writer and give the others their own "
-            "topics",
+            f"'orders-cdc', pool 'backfill'; {FIX}",
             topic.urn,
         )
     ]
 
 
-def test_same_topic_name_on_two_clusters_is_two_topics(pack: Pack) -> None:
-    resources = [
+def _on_two_clusters(kind: str) -> list[Res]:
+    """raw.orders.created written by orders-cdc on ingest and by a ``kind`` connector
+    ``orders-copy`` on delivery."""
+    copy = topic_contract("raw.orders.created", cluster="delivery", writer="orders-copy")
+    copy.name = "delivery-raw.orders.created"
+    return [
         topic_contract("raw.orders.created", writer="orders-cdc"),
-        topic_contract("raw.orders.created", cluster="delivery", writer="orders-mirror"),
+        copy,
+        connector("orders-copy", kind=kind, cluster="delivery", pool="delivery-mirror"),
     ]
-    resources[1].name = "delivery-raw.orders.created"
-    assert pack.stack(SINGLE_WRITER, resources) == []
+
+
+def test_a_mirror_copy_on_another_cluster_is_not_a_second_writer(pack: Pack) -> None:
+    assert pack.stack(SINGLE_WRITER, _on_two_clusters("mirror")) == []
+
+
+def test_a_mirror_known_by_its_principal_alone_is_not_a_second_writer(pack: Pack) -> None:
+    """A data plane without its connectors: the copy's principal says it is a mirror."""
+    resources = _on_two_clusters("source")[:2]
+    mirror = principal("pipeline.orders-copy", pipeline="orders-copy", pipeline_kind="mirror")
+    assert pack.stack(SINGLE_WRITER, [*resources, mirror]) == []
+    assert pack.stack(SINGLE_WRITER, resources) != []
+
+
+def test_a_second_producer_on_another_cluster_is_a_second_writer(pack: Pack) -> None:
+    resources = _on_two_clusters("source")
+    assert pack.stack(SINGLE_WRITER, resources) == [
+        (
+            "topic 'raw.orders.created' is produced on clusters 'delivery', 'ingest' by 2 "
+            "writers: pipeline 'orders-cdc', pipeline 'orders-copy' (only a mirror copies a "
+            f"topic under its name to another cluster); {FIX}",
+            resources[0].urn,
+        )
+    ]

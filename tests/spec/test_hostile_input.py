@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bulkheads.cli import main
+from bulkheads.cli_support import StackRef
 from bulkheads.spec import commands, yaml_limits
 from bulkheads.spec.errors import SpecError
 from bulkheads.spec.loader import load_platform
@@ -117,14 +118,14 @@ def test_validate_reports_every_file_whatever_fails_in_one(
     bomb.write_text(HOSTILE["alias-bomb"](), encoding="utf-8")
     crash = tmp_path / "crash.yaml"
     crash.write_text(PREFIX, encoding="utf-8")
-    real_load = commands.load_platform
+    real_load = commands.load_checked_spec
 
-    def crash_on(path: str, rules: Any = None) -> object:
-        if path == str(crash):
+    def crash_on(ref: StackRef, advisories: Any = None) -> object:
+        if ref.file == crash:
             raise RuntimeError("boom")
-        return real_load(path, rules)
+        return real_load(ref, advisories)
 
-    monkeypatch.setattr(commands, "load_platform", crash_on)
+    monkeypatch.setattr(commands, "load_checked_spec", crash_on)
     status = main(["validate", str(bomb), str(crash), "stacks/Pulumi.local.yaml"])
     out, err = capsys.readouterr()
     assert status != 0

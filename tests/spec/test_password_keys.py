@@ -1,6 +1,7 @@
 """Keys a connector's plugin types PASSWORD are secrets whatever their name: the checked-in
-table (derived from a real worker, see bulkheads/spec/password_keys.py) refuses them in
-plain ``config`` with the same fix as the key-name rule."""
+tables (probed from a real worker, or read from the connector's source; see
+bulkheads/spec/password_keys.py) refuse them in plain ``config`` with the same fix as the
+key-name rule."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from bulkheads.spec import connector_rules
 from bulkheads.spec.connector_rules import connector_problems, is_secret_key
 from bulkheads.spec.loader import load_platform
-from bulkheads.spec.password_keys import password_table
+from bulkheads.spec.password_keys import password_table, probed_table, source_table
 
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 
@@ -20,10 +21,28 @@ DEBEZIUM = "io.debezium.connector.postgresql.PostgresConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
 
 
-def test_the_table_covers_every_class_the_local_workers_carry() -> None:
+def test_the_probed_table_covers_every_class_the_local_workers_carry() -> None:
     from bulkheads.spec.plugins import BUILT_IN_CLASSES, LOCAL_CLASSES
 
-    assert set(password_table()) == BUILT_IN_CLASSES | LOCAL_CLASSES
+    assert set(probed_table()) == BUILT_IN_CLASSES | LOCAL_CLASSES
+
+
+def test_every_connector_class_of_the_shipped_stacks_has_its_password_keys() -> None:
+    used = {
+        pipeline.connector.connector_class
+        for stack in sorted(STACKS.glob("Pulumi.*.yaml"))
+        for pipeline in load_platform(stack).pipelines.values()
+        if pipeline.kind != "mirror"
+    }
+    assert used - set(password_table()) == set()
+
+
+def test_each_key_read_from_source_names_its_file_and_commit() -> None:
+    for name, (keys, source) in source_table().items():
+        assert keys and name not in probed_table(), name
+        repository, _, rest = source.partition("@")
+        commit, _, path = rest.partition(":")
+        assert "/" in repository and len(commit) == 40 and ".java" in path, source
 
 
 def test_the_table_knows_keys_the_names_do_not_give_away() -> None:

@@ -96,6 +96,22 @@ def test_a_reference_in_place_is_no_drift_and_a_value_written_over_it_is(
     assert ConnectorProvider().read("id", declared).outs["secret_config"] == {KEY: "typed by hand"}
 
 
+def test_a_connector_that_was_sent_its_values_moves_them_to_files_in_place(
+    connect: FakeConnect, tmp_path: Path
+) -> None:
+    """The upgrade path: provisioned before secret files (no ``secrets_dir``), its next
+    update writes the files first, then gives Connect references; never a replace."""
+    old = {**props(tmp_path), "secrets_dir": ""}
+    ConnectorProvider().create(old)
+    assert connect.configs["orders-archive"][KEY] == LOGIN
+    new = props(tmp_path)
+    assert ConnectorProvider().diff("id", old, new).replaces == []
+    ConnectorProvider().update("id", old, new)
+    assert connect.configs["orders-archive"][KEY] == f"${{dir:{tmp_path}/orders-archive:{KEY}}}"
+    assert (tmp_path / "orders-archive" / KEY).read_text(encoding="utf-8") == LOGIN
+    assert ConnectorProvider().read("id", new).outs["secret_config"] == {KEY: LOGIN}
+
+
 def test_delete_removes_the_files(connect: FakeConnect, tmp_path: Path) -> None:
     ConnectorProvider().create(props(tmp_path))
     ConnectorProvider().delete("id", props(tmp_path))
