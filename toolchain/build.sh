@@ -14,6 +14,8 @@ PULUMI_VERSION=3.274.1
 KAFKA_PROVIDER_VERSION=3.13.0
 # Bump when toolchain/kafka-provider/main.go changes, so cached builds are redone.
 KAFKA_PROVIDER_BUILD=3
+# Bump when toolchain/language-python/main.go changes (the build is stamped beside it).
+LANGUAGE_HOST_BUILD=2
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${BULKHEADS_CACHE:-$HOME/.cache/bulkheads}
 bin=$cache/pulumi-$PULUMI_VERSION/bin
@@ -44,9 +46,11 @@ else
   step "pulumi CLI v$PULUMI_VERSION cached"
 fi
 
-if [[ ! -x "$bin/pulumi-language-python" ]]; then
+host_stamp=$bin/pulumi-language-python.build
+if [[ ! -x "$bin/pulumi-language-python" || "$(cat "$host_stamp" 2>/dev/null)" != "$LANGUAGE_HOST_BUILD" ]]; then
   timed_build "python language host" "$here/language-python" "$bin/pulumi-language-python" \
     "-s -w -X main.version=$PULUMI_VERSION" .
+  echo "$LANGUAGE_HOST_BUILD" > "$host_stamp"
 fi
 if [[ ! -x "$bin/pulumi-language-python-exec" ]]; then
   sdk=$(cd "$here/language-python" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)

@@ -179,21 +179,27 @@ def _interrupted(
     fault(process)
     process.communicate(timeout=UP_TIMEOUT)
     home = str(Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "home")
-    eventually(lambda: not _started_by_engine(home), "the engine's plugins to exit with it")
+    try:
+        eventually(lambda: not _started_by_engine(home), "the engine's plugins to exit with it")
+    except AssertionError as error:
+        raise AssertionError(f"{error}: {_started_by_engine(home)}") from None
     return process
 
 
-def _started_by_engine(home: str) -> list[int]:
-    """Pids of live processes an engine with ``PULUMI_HOME=home`` started: its language
-    host, the program, the kafka and dynamic providers, the pack (all inherit it)."""
-    pids = []
-    for process in psutil.process_iter():
+def _started_by_engine(home: str) -> list[str]:
+    """Live processes an engine with ``PULUMI_HOME=home`` started (all inherit it): its
+    language host, the program, the kafka and dynamic providers, the pack. The Connect
+    workers (java), started through the dynamic provider to outlive it, are left out."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
         try:
-            if process.environ().get("PULUMI_HOME") == home and process.status() != "zombie":
-                pids.append(process.pid)
+            if process.info["name"] == "java" or process.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if process.environ().get("PULUMI_HOME") == home:
+                found.append(f"{process.pid} {' '.join(process.info['cmdline'] or [])[:120]}")
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    return pids
+    return found
 
 
 def test_two_ups_at_once_the_second_is_refused_and_nothing_is_corrupted(
