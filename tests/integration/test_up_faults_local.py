@@ -78,13 +78,14 @@ class FaultStack:
         assert result.returncode == 0, result.stderr[-3000:]
         changes = json.loads(result.stdout)["changes"]
         assert set(changes) == {"same"}, changes
-        url = self.rest_url()
         for pipeline in (LIVE, *self.added):
-            assert rest.wait_for_state(url, pipeline, "running")
+            assert rest.wait_for_state(self.rest_url(pipeline), pipeline, "running")
 
-    def rest_url(self) -> str:
-        pools = yaml.safe_load(self.spec_file.read_text())["config"]["bulkheads:platform"]["pools"]
-        return f"http://127.0.0.1:{pools['live-ingest']['runtime']['rest_port']}"
+    def rest_url(self, pipeline: str = LIVE) -> str:
+        """The Connect REST URL of the pool ``pipeline`` runs on."""
+        platform = yaml.safe_load(self.spec_file.read_text())["config"]["bulkheads:platform"]
+        pool = platform["pools"][platform["pipelines"][pipeline]["pool"]]
+        return f"http://127.0.0.1:{pool['runtime']['rest_port']}"
 
     def add_source(self, name: str) -> str:
         """Declare one more source in the live pool (the change the next ``up`` applies);
@@ -237,8 +238,10 @@ def test_an_up_killed_by_sigkill_is_recovered_by_the_next(stack: FaultStack) -> 
     print(f"\nrecovery after SIGKILL: {notes}")
     assert any("pulumi cancel" in note for note in notes), notes  # its state lock was left
     # the killed update recorded nothing (no per-step checkpoints): its derived topic,
-    # not retained, is adopted rather than refused as someone else's
-    assert f"importing topic {derived!r}" in err, err[-3000:]
+    # not retained, is imported rather than refused as someone else's
+    imported = [line for line in err.splitlines() if line.strip().startswith("import ")]
+    print(f"imported after SIGKILL: {len(imported)} topic(s)")
+    assert any(derived in line for line in imported), err[-3000:]
     stack.converged()
 
 
