@@ -2,8 +2,10 @@
 
 - **The stack's own topics** (``managed``): ``preview`` and ``up`` read them from the
   engine's state before running the program and hand them over in a JSON file,
-  ``{"managed": {cluster: [topic, …]}}``, named by ``$BULKHEADS_ADOPTION_FILE``. Without
-  that file (a bare ``pulumi up``) they are unknown, and nothing is refused.
+  ``{"managed": {cluster: [topic, …]}, "recovered": bool}``, named by
+  ``$BULKHEADS_ADOPTION_FILE``; ``recovered`` says an interrupted update was just cleared
+  (its topics may exist unrecorded). Without that file (a bare ``pulumi up``) they are
+  unknown, and nothing is refused.
 - **The topics that already exist** on a cloud cluster, whose brokers the program cannot
   list (no admin login at program time): stack config ``bulkheads:existingTopics``
   (cluster -> topic names), e.g. from ``kafka-topics.sh --list`` run where the brokers
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +50,33 @@ def managed_topics(
     return {cluster: sorted(topics) for cluster, topics in managed.items()}
 
 
-def write_adoption_file(path: Path, managed: Mapping[str, list[str]]) -> Path:
+@dataclass(frozen=True)
+class Handover:
+    """What the program reads from the hand-over file: the stack's topics per cluster
+    (``managed``, None: unknown) and whether an interrupted update was ``recovered``."""
+
+    managed: dict[str, frozenset[str]] | None
+    recovered: bool = False
+
+
+def write_adoption_file(
+    path: Path, managed: Mapping[str, list[str]], recovered: bool = False
+) -> Path:
     """Write the hand-over file for the program; returns ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"managed": dict(managed)}, indent=1, sort_keys=True))
+    document = {"managed": dict(managed), "recovered": recovered}
+    path.write_text(json.dumps(document, indent=1, sort_keys=True))
     return path
 
 
-def read_managed() -> dict[str, frozenset[str]] | None:
-    """The stack's topics per cluster from ``$BULKHEADS_ADOPTION_FILE`` (None: unknown)."""
+def read_handover() -> Handover:
+    """The hand-over named by ``$BULKHEADS_ADOPTION_FILE`` (none: managed unknown)."""
     path = os.environ.get(ADOPTION_FILE_ENV)
     if not path:
-        return None
+        return Handover(managed=None)
     document = json.loads(Path(path).read_text())
-    return {cluster: frozenset(topics) for cluster, topics in document["managed"].items()}
+    managed = {cluster: frozenset(topics) for cluster, topics in document["managed"].items()}
+    return Handover(managed=managed, recovered=bool(document.get("recovered", False)))
 
 
 def existing_from_config(value: Any, clusters: Iterable[str]) -> dict[str, frozenset[str]]:

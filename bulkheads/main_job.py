@@ -226,7 +226,8 @@ def _up(args: argparse.Namespace) -> int:
     ref, stack = open_stack(args)
     options = engine_options(args)
     try:
-        recover_interrupted(stack, options["config_file"], _recovered)
+        if recover_interrupted(stack, options["config_file"], _recovered):
+            _hand_over_managed_topics(stack, load_stack_spec(ref), ref.name, recovered=True)
     except auto.errors.CommandError as error:
         raise Failed(f"recovering the interrupted update failed: {error}") from None
     if not _cutover_gates_pass(args, ref, stack):
@@ -365,14 +366,13 @@ def open_stack(
         if ref.name == LOCAL_STACK:
             _start_local_clusters(spec)
         engine = Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
-        handover = pulumi_dir().resolve() / f"adoption-{ref.name}.json"
         env = {
             "BULKHEADS_SPEC_FILE": str(ref.file),
-            ADOPTION_FILE_ENV: str(handover),
+            ADOPTION_FILE_ENV: str(_handover_file(ref.name)),
             **(extra_env or {}),
         }
         stack = engine.stack(ref.name, extra_env=env)
-        _hand_over_managed_topics(stack, spec, handover)
+        _hand_over_managed_topics(stack, spec, ref.name)
         return ref, stack
     except BackendError as error:
         raise UsageError(str(error)) from None
@@ -380,11 +380,19 @@ def open_stack(
         raise Failed(str(error)) from None
 
 
-def _hand_over_managed_topics(stack: auto.Stack, spec: PlatformSpec, path: Path) -> None:
-    """Tell the program which topics the stack already holds (see ``adoption_inputs``):
-    read from its state into ``path`` (``<engine state>/adoption-<stack>.json``)."""
+def _handover_file(stack: str) -> Path:
+    return pulumi_dir().resolve() / f"adoption-{stack}.json"
+
+
+def _hand_over_managed_topics(
+    stack: auto.Stack, spec: PlatformSpec, name: str, recovered: bool = False
+) -> None:
+    """Tell the program which topics the stack already holds, and whether an interrupted
+    update was just recovered (see ``adoption_inputs``): read from its state into
+    ``<engine state>/adoption-<stack>.json``."""
     deployment = stack.export_stack().deployment or {}
-    write_adoption_file(path, managed_topics(deployment, spec.environment, spec.clusters))
+    managed = managed_topics(deployment, spec.environment, spec.clusters)
+    write_adoption_file(_handover_file(name), managed, recovered)
 
 
 def _recovered(note: str) -> None:

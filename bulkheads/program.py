@@ -24,7 +24,12 @@ from typing import Any
 import pulumi
 
 from bulkheads import sdk_speed
-from bulkheads.adoption_inputs import EXISTING_TOPICS_KEY, existing_from_config, read_managed
+from bulkheads.adoption_inputs import (
+    EXISTING_TOPICS_KEY,
+    Handover,
+    existing_from_config,
+    read_handover,
+)
 from bulkheads.cloud.args import IrsaSettings
 from bulkheads.cloud.from_spec import CloudSettings, cluster_args, network_args
 from bulkheads.cutover import phases
@@ -147,7 +152,7 @@ def build_platform(
             admin_passwords[name] = pulumi.Output.secret(connection.password)
             admin_usernames[name] = connection.username
             existing[name] = frozenset(harness.existing_topics(name))
-    adopt_topics = adopted_topics(plan, existing, read_managed())
+    adopt_topics = adopted_topics(plan, existing, read_handover())
     if local and not pulumi.runtime.is_dry_run():
         prepare_local_files(plan, harness.cache_dir)
     strimzi = any(c.deploy == "strimzi" for c in built.values())
@@ -209,21 +214,29 @@ def prepare_local_files(plan: PlatformPlan, cache_dir: Path) -> None:
 def adopted_topics(
     plan: PlatformPlan,
     existing: Mapping[str, frozenset[str]],
-    managed: Mapping[str, frozenset[str]] | None,
+    handover: Handover,
 ) -> dict[str, frozenset[str]]:
     """Per cluster, the topics to import; every existing topic the stack may not take
-    over (see :func:`decide_adoption`) is listed in one :class:`pulumi.RunError`."""
+    over (see :func:`decide_adoption`) is listed in one :class:`pulumi.RunError`, and
+    each one taken back after an interrupted update is logged."""
     imports: dict[str, frozenset[str]] = {}
     conflicts: list[str] = []
+    managed = handover.managed
     for name, cluster in plan.clusters.items():
         adoption = decide_adoption(
             name,
             cluster.topics,
             existing.get(name, frozenset()),
             None if managed is None else managed.get(name, frozenset()),
+            handover.recovered,
         )
         imports[name] = adoption.imports
         conflicts.extend(adoption.conflicts)
+        for topic in sorted(adoption.reclaimed):
+            pulumi.log.info(
+                f"importing topic {topic!r} on cluster {name!r}: it exists unrecorded after "
+                "the interrupted update that was just recovered"
+            )
     if conflicts:
         raise pulumi.RunError("\n".join(["existing topics are in the way:", *conflicts]))
     return imports

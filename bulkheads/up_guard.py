@@ -6,15 +6,19 @@ cover). A second ``up`` of the same stack is refused at once with :class:`UpInPr
 naming the holder's pid and start time. The kernel drops the lock when its holder dies,
 even by SIGKILL, so holding it proves no other ``bulkheads up`` of the stack is running.
 
-``recover_interrupted(stack)`` runs under that lock before the preview. An ``up`` that was
-killed can leave two things behind, and both are cleared without hand edits:
+``recover_interrupted(stack)`` runs under that lock before the preview and says whether it
+recovered an interrupted update. An ``up`` that was killed can leave two things behind,
+and both are cleared without hand edits:
 
-- Pulumi's state lock: when an engine command meets it on the ``local`` stack (a file
-  backend in this checkout), :func:`unlocked` removes it with ``pulumi cancel`` and runs
-  the command again, unless the lock file names a process still alive on this host (a
-  raw ``pulumi`` run, which the up lock does not cover). On any other stack the backend
-  is shared with other machines, where the lock's update may still run: bulkheads
-  refuses and says how to cancel by hand;
+- Pulumi's state lock: on the ``local`` stack (a file backend in this checkout) a lock
+  held by no live process is removed with ``pulumi cancel`` up front, and
+  :func:`unlocked` does the same when an engine command meets one later, unless the lock
+  file names a process still alive on this host (a raw ``pulumi`` run, which the up lock
+  does not cover). On any other stack the backend is shared with other machines, where
+  the lock's update may still run: bulkheads refuses and says how to cancel by hand.
+  The local stack skips per-step checkpoints, so the killed update recorded nothing of
+  what it made: the topics it created are adopted by the next ``up``
+  (``bulkheads/plan/adoption.py``);
 - pending operations in the state (creates, updates, deletes the engine started but never
   saw finish): a refresh with ``--clear-pending-creates`` reads every resource back from
   the platform and drops the pending entries; the ``up`` that follows creates what is
@@ -98,15 +102,26 @@ def pending_operations(stack: auto.Stack) -> list[dict[str, object]]:
     return pending
 
 
+def state_locks(stack: str, root: Path | None = None) -> list[dict[str, object]]:
+    """The state locks of ``stack`` in the local file backend (under ``root``, default the
+    engine's dir), as their lock files say (pid, hostname, …); unreadable ones as {}."""
+    locks = (root or pulumi_dir()) / "backend" / ".pulumi" / "locks"
+    found: list[dict[str, object]] = []
+    for path in locks.glob(f"**/{stack}/*.json"):
+        try:
+            found.append(dict(json.loads(path.read_text())))
+        except (OSError, ValueError, TypeError):
+            found.append({})
+    return found
+
+
 def live_lock_holders(stack: str, root: Path | None = None) -> list[int]:
     """Pids alive on this host that hold a state lock of ``stack`` in the local file
     backend (under ``root``, default the engine's dir)."""
-    locks = (root or pulumi_dir()) / "backend" / ".pulumi" / "locks"
     holders = []
-    for path in locks.glob(f"**/{stack}/*.json"):
-        with contextlib.suppress(OSError, ValueError):
-            lock = json.loads(path.read_text())
-            pid = int(lock.get("pid", 0))
+    for lock in state_locks(stack, root):
+        with contextlib.suppress(TypeError, ValueError):
+            pid = int(str(lock.get("pid", 0)))
             if lock.get("hostname") == socket.gethostname() and psutil.pid_exists(pid):
                 holders.append(pid)
     return holders
@@ -135,20 +150,32 @@ def unlocked(
                 f"{', '.join(map(str, holders))}); nothing was changed: wait for it to "
                 "finish, then run this again"
             ) from None
-        stack.cancel()
-        tell("removed the state lock of an interrupted update (pulumi cancel)")
+        _cancel(stack, tell)
         return operation()
+
+
+def _cancel(stack: auto.Stack, tell: Callable[[str], None]) -> None:
+    stack.cancel()
+    tell("removed the state lock of an interrupted update (pulumi cancel)")
 
 
 def recover_interrupted(
     stack: auto.Stack, config_file: str | None = None, tell: Callable[[str], None] = lambda _: None
-) -> None:
-    """Clear the pending operations an interrupted ``up`` left (see the module docstring);
-    must run under :func:`up_lock`; ``config_file`` is the stack file when it is not the
-    project's. Says what it cleared through ``tell``."""
+) -> bool:
+    """Clear the stale state lock (local stack) and the pending operations an interrupted
+    ``up`` left (see the module docstring); must run under :func:`up_lock`;
+    ``config_file`` is the stack file when it is not the project's. Says what it cleared
+    through ``tell``; True when there was an interrupted update to recover."""
+    stale_lock = (
+        stack.name == LOCAL_STACK
+        and bool(state_locks(stack.name))
+        and not live_lock_holders(stack.name)
+    )
+    if stale_lock:
+        _cancel(stack, tell)
     pending = pending_operations(stack)
     if not pending:
-        return
+        return stale_lock
 
     def refresh() -> auto.RefreshResult:
         return stack.refresh(clear_pending_creates=True, color="never", config_file=config_file)
@@ -159,3 +186,4 @@ def recover_interrupted(
         f"cleared {len(pending)} pending operation(s) ({', '.join(kinds)}) of an interrupted "
         "update: refreshed from the platform with --clear-pending-creates"
     )
+    return True

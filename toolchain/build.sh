@@ -2,7 +2,7 @@
 # Builds the Pulumi engine pieces bulkheads runs on, from the Go module proxy, and caches
 # them outside the repo keyed by version (a warm machine skips every step):
 #   $BULKHEADS_CACHE/pulumi-<v>/bin/        pulumi CLI, pulumi-language-python (ours),
-#                                           the SDK's exec and dynamic-provider scripts
+#                                           the SDK's exec script, our dynamic provider
 #   $BULKHEADS_CACHE/pulumi-kafka-<v>-b<n>/ pulumi-resource-kafka (our bridge build <n>)
 # A `pulumi` already on PATH at the pinned version is used instead of building the CLI.
 # Logs go to stderr; stdout gets one JSON line naming what was built:
@@ -14,6 +14,8 @@ PULUMI_VERSION=3.274.1
 KAFKA_PROVIDER_VERSION=3.13.0
 # Bump when toolchain/kafka-provider/main.go changes, so cached builds are redone.
 KAFKA_PROVIDER_BUILD=3
+# Bump when toolchain/language-python/main.go changes (the build is stamped beside it).
+LANGUAGE_HOST_BUILD=2
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${BULKHEADS_CACHE:-$HOME/.cache/bulkheads}
 bin=$cache/pulumi-$PULUMI_VERSION/bin
@@ -44,15 +46,20 @@ else
   step "pulumi CLI v$PULUMI_VERSION cached"
 fi
 
-if [[ ! -x "$bin/pulumi-language-python" ]]; then
+host_stamp=$bin/pulumi-language-python.build
+if [[ ! -x "$bin/pulumi-language-python" || "$(cat "$host_stamp" 2>/dev/null)" != "$LANGUAGE_HOST_BUILD" ]]; then
   timed_build "python language host" "$here/language-python" "$bin/pulumi-language-python" \
     "-s -w -X main.version=$PULUMI_VERSION" .
+  echo "$LANGUAGE_HOST_BUILD" > "$host_stamp"
 fi
-if [[ ! -x "$bin/pulumi-resource-pulumi-python" ]]; then
+if [[ ! -x "$bin/pulumi-language-python-exec" ]]; then
   sdk=$(cd "$here/language-python" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
   install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$bin/"
-  install -m 0755 "$sdk/python/dist/pulumi-resource-pulumi-python" "$bin/"
 fi
+# Our dynamic provider (it exits with its engine), replacing the SDK's in older caches.
+for file in pulumi-resource-pulumi-python dynamic_host.py; do
+  cmp -s "$here/dynamic-provider/$file" "$bin/$file" || install -m 0755 "$here/dynamic-provider/$file" "$bin/"
+done
 
 if [[ ! -x "$kafka_dir/pulumi-resource-kafka" ]]; then
   timed_build "kafka provider v$KAFKA_PROVIDER_VERSION" "$here/kafka-provider" \

@@ -3,9 +3,10 @@ SIGINT and one by SIGKILL, and the broker killed in the middle of one.
 
 A small copy of the local stack (the live pool and its source ``orders-events``) on free
 ports, its own state dirs; each fault hits an ``up`` that adds one more source pipeline
-(topic, principal, ACLs, quota, connector). After each fault the next plain
-``bulkheads up local --yes`` must converge with no manual step: it exits 0 and a preview
-then shows nothing left to change. While the broker is down and back, a feeder keeps
+(topic, principal, ACLs, quota, connector); the SIGKILLed one also adds the derived pool
+and its sink, whose topics are not retained. After each fault the next plain ``bulkheads
+up local --yes`` must converge with no manual step: it exits 0 and a preview then shows
+nothing left to change. While the broker is down and back, a feeder keeps
 appending lines to the live source's file; every line is then read back from its topic.
 """
 
@@ -30,6 +31,7 @@ import yaml
 from bulkheads.connect import rest
 from bulkheads.local import LocalPlatform, processes
 from bulkheads.local.connection import KafkaConnection
+from bulkheads.plan.names import config_topic
 from bulkheads.up_guard import lock_path
 from tests.integration.local_stack import isolated_spec
 from tests.integration.test_stack_local import ROOT, eventually
@@ -39,6 +41,7 @@ confluent = pytest.importorskip("confluent_kafka")
 
 STACK = "local"
 LIVE = "orders-events"
+DERIVED_POOL, SINK = "derived-sinks", "orders-archive"
 UP_TIMEOUT = 420
 
 
@@ -48,6 +51,7 @@ class FaultStack:
     env: dict[str, str]
     harness: LocalPlatform
     live_file: Path
+    spare: dict[str, Any]
     added: list[str] = field(default_factory=list)
 
     def up(self, *extra: str) -> subprocess.Popen[str]:
@@ -74,21 +78,35 @@ class FaultStack:
         assert result.returncode == 0, result.stderr[-3000:]
         changes = json.loads(result.stdout)["changes"]
         assert set(changes) == {"same"}, changes
-        url = self.rest_url()
         for pipeline in (LIVE, *self.added):
-            assert rest.wait_for_state(url, pipeline, "running")
+            assert rest.wait_for_state(self.rest_url(pipeline), pipeline, "running")
 
-    def rest_url(self) -> str:
-        pools = yaml.safe_load(self.spec_file.read_text())["config"]["bulkheads:platform"]["pools"]
-        return f"http://127.0.0.1:{pools['live-ingest']['runtime']['rest_port']}"
+    def rest_url(self, pipeline: str = LIVE) -> str:
+        """The Connect REST URL of the pool ``pipeline`` runs on."""
+        platform = yaml.safe_load(self.spec_file.read_text())["config"]["bulkheads:platform"]
+        pool = platform["pools"][platform["pipelines"][pipeline]["pool"]]
+        return f"http://127.0.0.1:{pool['runtime']['rest_port']}"
 
-    def add_source(self, name: str) -> None:
-        """Declare one more source in the live pool (the change the next ``up`` applies)."""
+    def add_source(self, name: str) -> str:
+        """Declare one more source in the live pool (the change the next ``up`` applies);
+        returns its topic."""
         document = yaml.safe_load(self.spec_file.read_text())
         pipelines = document["config"]["bulkheads:platform"]["pipelines"]
         pipelines[name] = _source(name, self.live_file.parent / f"{name}.txt")
         self.spec_file.write_text(yaml.safe_dump(document))
         self.added.append(name)
+        return f"raw.orders.{name}"
+
+    def add_derived_sink(self) -> str:
+        """Declare the local stack's derived pool and its sink ``orders-archive``; returns
+        the pool's (not retained) configs topic."""
+        document = yaml.safe_load(self.spec_file.read_text())
+        platform = document["config"]["bulkheads:platform"]
+        platform["pools"][DERIVED_POOL] = self.spare["pools"][DERIVED_POOL]
+        platform["pipelines"][SINK] = self.spare["pipelines"][SINK]
+        self.spec_file.write_text(yaml.safe_dump(document))
+        self.added.append(SINK)
+        return config_topic(DERIVED_POOL)
 
     def connection(self) -> KafkaConnection:
         return self.harness.connection(STACK)
@@ -117,6 +135,7 @@ def stack(
     spec_file, _port = isolated_spec(state, free_port)
     document = yaml.safe_load(spec_file.read_text())
     platform = document["config"]["bulkheads:platform"]
+    spare = {"pools": dict(platform["pools"]), "pipelines": dict(platform["pipelines"])}
     platform["pools"] = {"live-ingest": platform["pools"]["live-ingest"]}
     platform["pipelines"] = {LIVE: platform["pipelines"][LIVE]}
     platform["clusters"]["local"].pop("clients", None)
@@ -132,45 +151,56 @@ def stack(
     }
     harness = LocalPlatform(state_dir=state / "local")
     try:
-        yield FaultStack(spec_file, env, harness, live_file)
+        yield FaultStack(spec_file, env, harness, live_file, spare)
     finally:
         harness.down()
 
 
-def _applying(stack: FaultStack) -> bool:
+def _applying(stack: FaultStack, topics: set[str]) -> bool:
     """True once an update runs and has applied a step: Pulumi's state lock is taken (an
-    update takes it, a preview does not) and the topic of the source being added exists
-    (whether or not the engine writes a checkpoint per step)."""
+    update takes it, a preview does not) and ``topics`` exist (whether or not the engine
+    writes a checkpoint per step)."""
     backend = Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "backend" / ".pulumi"
     if not list((backend / "locks").rglob("*.json")):
         return False
-    return f"raw.orders.{stack.added[-1]}" in stack.harness.existing_topics(STACK, timeout=5)
+    return topics <= set(stack.harness.existing_topics(STACK, timeout=5))
 
 
 def _interrupted(
-    stack: FaultStack, fault: Callable[[subprocess.Popen[str]], None]
+    stack: FaultStack, fault: Callable[[subprocess.Popen[str]], None], *topics: str
 ) -> subprocess.Popen[str]:
-    """Start an ``up``, apply ``fault`` once its update has begun a step, wait for it."""
+    """Start an ``up``, apply ``fault`` once its update has begun a step (made ``topics``),
+    wait for it."""
     process = stack.up()
     deadline = time.monotonic() + UP_TIMEOUT
-    while not _applying(stack):
+    while not _applying(stack, set(topics)):
         assert process.poll() is None, f"the up ended before applying: {process.communicate()}"
         assert time.monotonic() < deadline, "the up never started applying"
         time.sleep(0.2)
     fault(process)
     process.communicate(timeout=UP_TIMEOUT)
-    plugins = str(Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "home" / "plugins")
-    eventually(lambda: not _running_from(plugins), "the engine's plugins to exit with it")
+    home = str(Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "home")
+    try:
+        eventually(lambda: not _started_by_engine(home), "the engine's plugins to exit with it")
+    except AssertionError as error:
+        raise AssertionError(f"{error}: {_started_by_engine(home)}") from None
     return process
 
 
-def _running_from(directory: str) -> list[int]:
-    """Pids of processes whose command line runs something under ``directory``."""
-    return [
-        process.pid
-        for process in psutil.process_iter(["cmdline"])
-        if any(part.startswith(directory) for part in process.info["cmdline"] or [])
-    ]
+def _started_by_engine(home: str) -> list[str]:
+    """Live processes an engine with ``PULUMI_HOME=home`` started (all inherit it): its
+    language host, the program, the kafka and dynamic providers, the pack. The Connect
+    workers (java), started through the dynamic provider to outlive it, are left out."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if process.info["name"] == "java" or process.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if process.environ().get("PULUMI_HOME") == home:
+                found.append(f"{process.pid} {' '.join(process.info['cmdline'] or [])[:120]}")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
 
 
 def test_two_ups_at_once_the_second_is_refused_and_nothing_is_corrupted(
@@ -192,20 +222,26 @@ def test_two_ups_at_once_the_second_is_refused_and_nothing_is_corrupted(
 
 
 def test_an_up_interrupted_by_sigint_is_recovered_by_the_next(stack: FaultStack) -> None:
-    stack.add_source("orders-sigint")
-    interrupted = _interrupted(stack, lambda p: os.killpg(p.pid, signal.SIGINT))
+    topic = stack.add_source("orders-sigint")
+    interrupted = _interrupted(stack, lambda p: os.killpg(p.pid, signal.SIGINT), topic)
     assert interrupted.returncode == 130, interrupted.returncode  # interrupted, not done
     stack.up_ok()
     stack.converged()
 
 
 def test_an_up_killed_by_sigkill_is_recovered_by_the_next(stack: FaultStack) -> None:
-    stack.add_source("orders-sigkill")
-    killed = _interrupted(stack, lambda p: os.killpg(p.pid, signal.SIGKILL))
+    topic, derived = stack.add_source("orders-sigkill"), stack.add_derived_sink()
+    killed = _interrupted(stack, lambda p: os.killpg(p.pid, signal.SIGKILL), topic, derived)
     assert killed.returncode == -signal.SIGKILL
-    notes = [line for line in stack.up_ok().splitlines() if line.startswith("recovered:")]
+    err = stack.up_ok()
+    notes = [line for line in err.splitlines() if line.startswith("recovered:")]
     print(f"\nrecovery after SIGKILL: {notes}")
     assert any("pulumi cancel" in note for note in notes), notes  # its state lock was left
+    # the killed update recorded nothing (no per-step checkpoints): its derived topic,
+    # not retained, is imported rather than refused as someone else's
+    imported = [line for line in err.splitlines() if line.strip().startswith("import ")]
+    print(f"imported after SIGKILL: {len(imported)} topic(s)")
+    assert any(derived in line for line in imported), err[-3000:]
     stack.converged()
 
 
@@ -215,14 +251,14 @@ def test_the_broker_killed_mid_up_converges_on_rerun_and_loses_no_live_record(
     feeder = _Feeder(stack.live_file)
     feeder.start()
     try:
-        stack.add_source("orders-brokerkill")
+        topic = stack.add_source("orders-brokerkill")
 
         def kill_broker(_process: subprocess.Popen[str]) -> None:
             pid = processes.tracked_pid(stack.harness.kafka_dir(STACK))
             assert pid is not None
             os.kill(pid, signal.SIGKILL)
 
-        failed = _interrupted(stack, kill_broker)
+        failed = _interrupted(stack, kill_broker, topic)
         assert failed.returncode == 1, failed.returncode  # the update failed mid-way
         stack.up_ok()  # starts the broker again and applies the rest
         stack.converged()

@@ -72,6 +72,14 @@ def test_topics_already_in_the_stack_need_nothing() -> None:
     assert adoption.imports == frozenset() and adoption.conflicts == ()
 
 
+def test_after_an_interrupted_update_any_planned_topic_it_may_have_made_is_imported() -> None:
+    existing = {LIVE.name, DERIVED.name}
+    adoption = decide_adoption("ingest", [LIVE, DERIVED, NEW], existing, set(), recovered=True)
+    assert adoption.imports == {LIVE.name, DERIVED.name}
+    assert adoption.reclaimed == {DERIVED.name}  # imported only because of the recovery
+    assert adoption.conflicts == ()
+
+
 def test_without_the_stacks_topics_only_retained_topics_are_decided() -> None:
     adoption = decide_adoption("ingest", [LIVE, DERIVED], existing={LIVE.name, DERIVED.name})
     assert adoption.imports == {LIVE.name}
@@ -150,9 +158,10 @@ def _run_dev(
     managed: dict[str, list[str]] | None,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    recovered: bool = False,
 ) -> CloudHarness:
     if managed is not None:
-        handover = write_adoption_file(tmp_path / "adoption.json", managed)
+        handover = write_adoption_file(tmp_path / "adoption.json", managed, recovered)
         monkeypatch.setenv(ADOPTION_FILE_ENV, str(handover))
     harness = CloudHarness()
     config = {**prod_config(), "bulkheads:existingTopics": json.dumps(existing)}
@@ -199,3 +208,12 @@ def test_an_existing_cloud_topic_the_stack_does_not_hold_stops_the_program(
     monkeypatch.delenv(ADOPTION_FILE_ENV)
     harness = _run_dev(dev, existing, None, tmp_path, monkeypatch)
     assert _imports(harness) == {live.name: live.name}
+
+
+def test_an_unrecorded_topic_of_a_recovered_update_is_imported_by_the_program(
+    dev: PlatformSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    derived = _pick(dev, protected=False)
+    existing = {derived.cluster: [derived.name]}
+    harness = _run_dev(dev, existing, {}, tmp_path, monkeypatch, recovered=True)
+    assert _imports(harness) == {derived.name: derived.name}

@@ -144,3 +144,22 @@ def test_a_lock_of_a_dead_process_is_stale(pulumi_dir: Path) -> None:
     dead.wait()
     write_lock(pulumi_dir, dead.pid)
     assert live_lock_holders("local") == []
+
+
+def test_a_stale_lock_alone_is_an_interrupted_update_to_recover(pulumi_dir: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    write_lock(pulumi_dir, dead.pid)  # the local stack skips checkpoints: no pending ops
+    stack = Stack([])
+    notes: list[str] = []
+    assert recover_interrupted(stack, tell=notes.append) is True  # type: ignore[arg-type]
+    assert stack.calls == ["cancel"]
+    assert notes == ["removed the state lock of an interrupted update (pulumi cancel)"]
+
+
+def test_no_lock_and_no_pending_operation_is_nothing_to_recover(pulumi_dir: Path) -> None:
+    assert recover_interrupted(Stack([])) is False  # type: ignore[arg-type]
+    write_lock(pulumi_dir, os.getpid())  # a live raw `pulumi` run: not ours to cancel
+    stack = Stack([])
+    assert recover_interrupted(stack) is False  # type: ignore[arg-type]
+    assert stack.calls == []

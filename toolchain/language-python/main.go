@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -41,7 +42,20 @@ type host struct {
 	execScript    string
 }
 
+// exitWithEngine ends the host once the engine that started it is gone: the engine starts
+// its plugins in their own process group, so a SIGKILLed `pulumi up` would leave the host
+// serving forever. Checked every second.
+func exitWithEngine() {
+	engine := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != engine {
+			os.Exit(0)
+		}
+	}
+}
+
 func main() {
+	go exitWithEngine()
 	args := os.Args[1:]
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: pulumi-language-python [flags] ENGINE_ADDRESS")
