@@ -265,6 +265,9 @@ class Platform(pulumi.ComponentResource):
             secret_config.update(self._cluster_login(prefix, cluster, plan.username))
             used.add(cluster)
         pool = self.pools[plan.pool]
+        # a cutover names a moved connector <pipeline>@<to> until it is removed; then the
+        # pipeline declares its new pool and the same connector is adopted under its name
+        moved_here = f"{name}-connector-{plan.pipeline}@{plan.cluster}"
         return Connector(
             f"{name}-connector-{plan.key}",
             ConnectorArgs(
@@ -298,6 +301,7 @@ class Platform(pulumi.ComponentResource):
                         for r in self.data_planes[c].boundary_of(plan.username)
                     ),
                 ],
+                aliases=[] if plan.resource_key else [pulumi.Alias(name=moved_here)],
             ),
         )
 

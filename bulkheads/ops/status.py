@@ -15,6 +15,7 @@ from bulkheads.connect import rest
 from bulkheads.ops.endpoints import EndpointError, Endpoints
 from bulkheads.ops.lag import KafkaException, KafkaProbe, Lag, Progress, mirror_positions
 from bulkheads.plan import names
+from bulkheads.plan.cutover import cutover_plans, spec_at
 from bulkheads.spec.alert_bounds import has_consumer_lag
 from bulkheads.spec.model import MIRROR_SOURCE_CONNECTOR, MirrorPipeline, PlatformSpec
 from bulkheads.spec.units import format_duration
@@ -50,10 +51,13 @@ class PipelineStatus:
 
 
 def collect(spec: PlatformSpec, endpoints: Endpoints) -> list[PipelineStatus]:
-    """The live status of every pipeline of ``spec``, in name order."""
+    """The live status of every pipeline of ``spec`` as it runs at its cutovers' phases
+    (``plan.cutover.spec_at``: moving pipelines on their pools of the moment, each running
+    cutover mirror as a pipeline), in name order."""
+    running = spec_at(spec, cutover_plans(spec))
     probes: dict[str, KafkaProbe | str] = {}
     try:
-        return [_pipeline(spec, endpoints, name, probes) for name in sorted(spec.pipelines)]
+        return [_pipeline(running, endpoints, name, probes) for name in sorted(running.pipelines)]
     finally:
         for probe in probes.values():
             if isinstance(probe, KafkaProbe):
