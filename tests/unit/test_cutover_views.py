@@ -19,6 +19,8 @@ from bulkheads.readiness.facts import Facts
 from bulkheads.readiness.scorecard import score
 from bulkheads.spec.loader import load_platform, platform_from_mapping
 from bulkheads.spec.model import CutoverPhase, PlatformSpec
+from bulkheads.verify.observe import ObservedPool
+from bulkheads.verify.runtime import runtime_findings
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL = ROOT / "tests/spec/fixtures/valid/cutover_local.yaml"
@@ -105,3 +107,20 @@ def test_readiness_reads_the_mirror_and_the_moved_pipelines(phase: CutoverPhase)
     # the moving sink's dead letters exist on both clusters: one origin, not two
     assert checks["one-writer", "plan: topics"].status == "green"
     assert checks["cutovers", "cutovers.orders-to-target.phase"].status == "green"
+
+
+def test_verify_holds_the_mirror_pool_to_the_cutovers_two_connectors() -> None:
+    plan = plan_platform(local_at("consumers"), ROOT)
+    mirror_pool = ObservedPool(
+        pool="target-mirror",
+        states={MIRROR: "RUNNING"},  # its checkpoint connector is gone
+        logins={MIRROR: frozenset({f"pipeline.{MIRROR}"})},
+    )
+    rows = runtime_findings(plan, "target-mirror", mirror_pool)
+    assert [(r.check, r.subject, r.evidence) for r in rows if r.outcome == "fail"] == [
+        (
+            "connector-pool",
+            f"{MIRROR}-checkpoint",
+            "declared in pool 'target-mirror' but not running there",
+        )
+    ]
