@@ -1,7 +1,8 @@
 """The README's cutover walkthrough, for real: the fixture ``cutover_local.yaml`` as the
 ``local`` stack on free ports (state, engine state and connector files under ``--dir``,
 default ``/tmp/bulkheads-cutover-walk``). It applies each phase with ``bulkheads up``,
-checks and previews the next one from the applied state, and then previews and applies
+checks and previews the next one from the applied state (and, at ``producers``, the
+rollback to ``consumers``), and then previews and applies
 the clean-up (the cutover removed, the moved pipelines on their new pools). Run it under
 the integration lock:
 ``flock /tmp/bulkheads-integration.lock .venv/bin/python docs/cutover-walk.py``.
@@ -124,6 +125,9 @@ def main() -> None:
             walk.run(f"{step}c-up-{phase}", "up", "local", "--yes")
             walk.produce(100, 1000 * step)
             time.sleep(20)
+            if phase == "producers":  # the rollback's reverse diff, from the applied state
+                back = ("cutover", "preview", CUTOVER, "--phase", "consumers", "--stack", "local")
+                walk.run("2d-preview-rollback-consumers", *back)
         walk.clean_up()
         walk.run("5a-preview-cleanup", "preview", "local", "--diff")
         walk.run("5b-up-cleanup", "up", "local", "--yes")
