@@ -282,6 +282,9 @@ class Platform(pulumi.ComponentResource):
             secret_config.update(self._cluster_login(prefix, cluster, plan.username))
             used.add(cluster)
         pool = self.pools[plan.pool]
+        # a cutover names a moved connector <pipeline>@<to> until it is removed; then the
+        # pipeline declares its new pool and the same connector is adopted under its name
+        moved_here = f"{name}-connector-{plan.pipeline}@{plan.cluster}"
         return Connector(
             f"{name}-connector-{plan.key}",
             ConnectorArgs(
@@ -311,6 +314,7 @@ class Platform(pulumi.ComponentResource):
                     pool,
                     *(r for c in sorted(used) for r in self._boundary(c, plan.username)),
                 ],
+                aliases=[] if plan.resource_key else [pulumi.Alias(name=moved_here)],
             ),
         )
 

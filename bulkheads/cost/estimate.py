@@ -37,6 +37,7 @@ from bulkheads.cost.traffic import (
     window_seconds,
     writer_rates,
 )
+from bulkheads.plan.cutover import spec_at
 from bulkheads.plan.platform import KubernetesPoolRuntime, PlatformPlan
 from bulkheads.spec.model import LocalDeploy, MirrorPipeline, PlatformSpec, ReplayPipeline
 from bulkheads.spec.units import format_duration
@@ -93,16 +94,18 @@ class CostReport:
 def estimate(
     spec: PlatformSpec, plan: PlatformPlan, prices: PriceTable, engine: Engine | None = None
 ) -> CostReport:
-    """The monthly cost of ``spec`` as planned, each cluster priced as ``engine`` if given."""
+    """The monthly cost of ``spec`` as planned, each cluster priced as ``engine`` if given;
+    replays and mirrors as they run at the plan's cutover phases (a cutover's mirror too)."""
     engines: dict[str, Engine] = {
         name: engine or cluster.engine for name, cluster in spec.clusters.items()
     }
     estate = _Estate(spec, plan, writer_rates(spec), engines, prices)
+    running = spec_at(spec, plan.cutovers)
     items = [
         *_storage(estate),
         *_wal(estate),
-        *_replays(spec, prices),
-        *_mirrors(spec, estate.rates, prices),
+        *_replays(running, prices),
+        *_mirrors(running, estate.rates, prices),
         *_compute(plan, prices),
     ]
     return CostReport(engines, tuple(items), tuple(missing_throughput(spec)))

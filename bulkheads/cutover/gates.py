@@ -5,8 +5,8 @@ What each phase needs before it is applied (``Observed`` is read by ``live.obser
 - ``mirror``: nothing (it only adds the mirror and the target's principals and topics);
 - ``consumers`` and ``producers``: the mirror's MirrorSource and MirrorCheckpoint
   connectors RUNNING; on every mirrored partition the mirror at most ``max_lag`` records
-  behind the old topic's end; every moving group that committed an offset on ``from`` has
-  a translated offset on ``to``, and none is ahead of the target's log end;
+  behind the old topic's end; every moving group that committed an offset past 0 on
+  ``from`` has a translated offset on ``to``, and none is ahead of the target's log end;
 - ``done``: the mirror has copied every record of the old topics (its position equals
   their end offsets: nothing was written there since the producer move) and each target
   partition holds at least as many records as the old one (end-offset parity).
@@ -139,6 +139,11 @@ def _translated(g: GroupFacts) -> Finding:
     subject = f"{g.group} {_where(g)}"
     if g.committed is None:
         return Finding("translated offset", subject, True, "nothing committed on the old cluster")
+    if g.committed == 0 and g.translated is None:
+        # nothing read there yet: MirrorMaker has no offset sync to translate (it emits one
+        # per copied record), and the group starts at the target's beginning, losing nothing
+        detail = "committed 0 on the old cluster: nothing read, starts at the beginning"
+        return Finding("translated offset", subject, True, detail)
     if g.translated is None:
         detail = f"committed {g.committed} on the old cluster, no translated offset yet"
         return Finding("translated offset", subject, False, detail)

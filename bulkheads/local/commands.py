@@ -90,7 +90,7 @@ def start_local_clusters(platform: LocalPlatform, spec: PlatformSpec) -> dict[st
     """Start every local cluster of ``spec`` (controller port: its bootstrap port + 1)."""
     return {
         name: platform.start_kafka(
-            port=cluster.deploy.port, controller_port=cluster.deploy.port + 1, cluster=name
+            port=cluster.deploy.port, controller_port=cluster.deploy.controller_port, cluster=name
         )
         for name, cluster in spec.clusters.items()
         if isinstance(cluster.deploy, LocalDeploy)

@@ -27,6 +27,7 @@ from bulkheads.ops.throttle import (
     throttle_of,
 )
 from bulkheads.plan import names
+from bulkheads.plan.cutover import cutover_plans, spec_at
 from bulkheads.spec.alert_bounds import has_consumer_lag
 from bulkheads.spec.model import MIRROR_SOURCE_CONNECTOR, MirrorPipeline, PlatformSpec
 from bulkheads.spec.units import format_byte_size, format_duration
@@ -68,12 +69,16 @@ class PipelineStatus:
 
 
 def collect(spec: PlatformSpec, endpoints: Endpoints) -> list[PipelineStatus]:
-    """The live status of every pipeline of ``spec``, in name order."""
+    """The live status of every pipeline of ``spec`` as it runs at its cutovers' phases
+    (``plan.cutover.spec_at``: moving pipelines on their pools of the moment, each running
+    cutover mirror as a pipeline), in name order."""
+    running = spec_at(spec, cutover_plans(spec))
     probes: dict[str, KafkaProbe | str] = {}
     throttles: dict[str, Throttles | str] = {}
     try:
         return [
-            _pipeline(spec, endpoints, name, probes, throttles) for name in sorted(spec.pipelines)
+            _pipeline(running, endpoints, name, probes, throttles)
+            for name in sorted(running.pipelines)
         ]
     finally:
         for probe in probes.values():

@@ -272,9 +272,10 @@ def replay_plans(spec: PlatformSpec, plan: PlatformPlan) -> tuple[ReplayPlan, ..
     runtimes = {pool.worker.pool: pool.runtime for pool in plan.pools}
     replays: list[ReplayPlan] = []
     for connector in plan.connectors:
+        if connector.kind != "replay":
+            continue  # (a cutover's mirror is a connector of no declared pipeline)
         pipeline = spec.pipelines[connector.pipeline]
-        if not isinstance(pipeline, ReplayPipeline):
-            continue
+        assert isinstance(pipeline, ReplayPipeline)
         runtime = runtimes[connector.pool]
         rest_url = (
             f"http://127.0.0.1:{runtime.rest_port}"

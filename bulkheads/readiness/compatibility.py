@@ -25,9 +25,8 @@ def plugins(facts: Facts) -> list[Check]:
     the workers themselves (``bulkheads.spec.plugins``)."""
     checks = []
     for name, pool in facts.spec.pools.items():
-        classes = sorted(
-            {p.connector.connector_class for p in facts.spec.pipelines.values() if p.pool == name}
-        )
+        running = facts.running.pipelines.values()
+        classes = sorted({p.connector.connector_class for p in running if p.pool == name})
         declared = {cls: plugin for plugin in pool.plugins.values() for cls in plugin.classes}
         where = f"pools.{name}.plugins"
         missing = [c for c in classes if c not in declared and c not in available_classes(pool)]

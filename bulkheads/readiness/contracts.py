@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bulkheads.cost.traffic import SCHEMA_HISTORY_KEY
+from bulkheads.plan.cutover import MIRROR_CHECKPOINT_CONNECTOR
 from bulkheads.readiness.facts import Check, Facts, green
 from bulkheads.readiness.routing import landings
 
@@ -41,7 +42,7 @@ def separation(facts: Facts) -> list[Check]:
         for topic in plan.topics:
             if topic.contract not in WRITER_KINDS:
                 continue
-            kind = facts.spec.pipelines[topic.writer].kind
+            kind = facts.running.pipelines[topic.writer].kind
             if kind not in WRITER_KINDS[topic.contract]:
                 wrong.append(f"{topic.name} (written by {kind} {topic.writer})")
         if wrong:
@@ -113,6 +114,8 @@ def routing(facts: Facts) -> list[Check]:
     for connector in facts.plan.connectors:
         where = f"pipelines.{connector.pipeline}.connector.config"
         declared = set(connector.reads if connector.kind == "mirror" else connector.writes)
+        if connector.connector_class == MIRROR_CHECKPOINT_CONNECTOR:
+            declared = topics[connector.cluster]  # MirrorMaker's own, planned on its cluster
         problems = []
         history = connector.config.get(SCHEMA_HISTORY_KEY)
         if history is not None and history not in declared:

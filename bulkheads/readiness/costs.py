@@ -40,7 +40,7 @@ def throughput(facts: Facts) -> list[Check]:
 
 
 def _budget(facts: Facts, pipeline: str, average: float, peak: float) -> Check:
-    quota = facts.spec.quota_of(pipeline)
+    quota = facts.running.quota_of(pipeline)
     budget = min(quota.producer_byte_rate, quota.consumer_byte_rate)
     where = f"pipelines.{pipeline}"
     shown = f"average {rate_text(average)}, peak {rate_text(peak)}, quota {rate_text(budget)}"
@@ -74,7 +74,7 @@ def mirror_budget(facts: Facts) -> list[Check]:
     """Each mirror's copied rate fits its quota."""
     rates = writer_rates(facts.spec)
     checks = []
-    for name, pipeline in facts.spec.pipelines.items():
+    for name, pipeline in facts.running.pipelines.items():  # with each cutover's mirror
         if not isinstance(pipeline, MirrorPipeline):
             continue
         rate = mirror_rate(pipeline, rates)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
+from bulkheads.plan.cutover import spec_at
 from bulkheads.plan.platform import PlatformPlan
 from bulkheads.spec.model import PlatformSpec
 
@@ -38,6 +40,13 @@ class Facts:
     plan: PlatformPlan
     config: Mapping[str, Any]
     live: LiveFacts = field(default_factory=LiveFacts)
+
+    @cached_property
+    def running(self) -> PlatformSpec:
+        """The spec as it runs at the plan's cutover phases: moving pipelines on their pools
+        of the moment and each running cutover mirror as a pipeline; what signals about
+        running pipelines read."""
+        return spec_at(self.spec, self.plan.cutovers)
 
 
 @dataclass(frozen=True)

@@ -140,12 +140,12 @@ def replay_start(facts: Facts) -> list[Check]:
     for connector in facts.plan.connectors:
         if connector.kind != "replay":
             continue
-        replay = facts.spec.pipelines[connector.pipeline]
+        replay = facts.running.pipelines[connector.pipeline]
         assert isinstance(replay, ReplayPipeline)
         where = f"pipelines.{connector.pipeline}.from"
         given = "declared" if "start" in replay.model_fields_set else "the default"
         starts = f"starts at {replay.start} ({given})"
-        deploy = facts.spec.clusters[facts.spec.cluster_of(connector.pipeline)].deploy
+        deploy = facts.spec.clusters[facts.running.cluster_of(connector.pipeline)].deploy
         if isinstance(deploy, LocalDeploy):
             checks.append(green(where, f"{starts}, applied by `bulkheads replay tick`"))
         elif connector.connector in cronjobs:

@@ -2,12 +2,14 @@
 
 - ``retained``: every live-class topic is retained on delete in the plan (a removed or
   destroyed topic keeps its data and is adopted again).
-- ``one-writer``: every topic name originates in one pipeline on one cluster (mirrors
-  copy it under the same name, never back): two origins are two writers (red).
+- ``one-writer``: every topic name originates in one pipeline (mirrors copy it under the
+  same name, never back): two origins are two writers (red). A pipeline a cutover moves
+  has its topics on both clusters; ``cutovers`` checks it writes on one at a time.
 - ``cutovers``: each declared cutover, planned at every phase from ``mirror`` to its
   declared one (the way back is the same phases in reverse), leaves every topic one
-  writer per cluster and one producer across both clusters, the cutover's mirror aside
-  (else red). No cutover declared is green: nothing is moving.
+  writer per cluster and one producer across clusters, a mirror that is a cluster's only
+  writer of a topic (the cutover's or a declared one: a copy) aside (else red). No cutover
+  declared is green: nothing is moving.
 """
 
 from __future__ import annotations
@@ -44,13 +46,17 @@ def retained(facts: Facts) -> list[Check]:
 
 def one_writer(facts: Facts) -> list[Check]:
     """No topic has two origins."""
-    origins: dict[str, set[str]] = defaultdict(set)
+    origins: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for cluster, plan in facts.plan.clusters.items():
         for topic in plan.topics:
-            writer = facts.spec.pipelines.get(topic.writer)
+            writer = facts.running.pipelines.get(topic.writer)
             if writer is not None and writer.kind != "mirror":
-                origins[topic.name].add(f"{topic.writer} on {cluster}")
-    doubled = {name: sorted(writers) for name, writers in origins.items() if len(writers) > 1}
+                origins[topic.name][topic.writer].append(cluster)
+    doubled = {
+        name: [f"{w} on {' and '.join(on)}" for w, on in sorted(writers.items())]
+        for name, writers in origins.items()
+        if len(writers) > 1
+    }
     if not doubled:
         return [green("plan: topics", f"{len(origins)} topics, one writer each")]
     return [
@@ -69,14 +75,15 @@ def cutovers(facts: Facts) -> list[Check]:
     if not facts.spec.cutovers:
         return [green("cutovers", "none declared: no pipeline is moving")]
     checks = []
+    declared = {n for n, p in facts.spec.pipelines.items() if p.kind == "mirror"}
     for plan in facts.plan.cutovers:
-        mirror = names.connector_principal(plan.mirror)
+        mirrors = {names.connector_principal(n) for n in {plan.mirror, *declared}}
         path = CUTOVER_PHASES[: CUTOVER_PHASES.index(plan.phase) + 1]
         where = f"cutovers.{plan.cutover}.phase"
         clashes = [
             f"{phase}: {topic} written by {', '.join(sorted(principals))}"
             for phase in path
-            for topic, principals in _producers(facts, plan.cutover, phase, mirror).items()
+            for topic, principals in _producers(facts, plan.cutover, phase, mirrors).items()
             if len(principals) > 1
         ]
         if clashes:
@@ -99,11 +106,13 @@ def cutovers(facts: Facts) -> list[Check]:
     return checks
 
 
-def _producers(facts: Facts, cutover: str, phase: CutoverPhase, mirror: str) -> dict[str, set[str]]:
-    """Topic -> who writes it at ``phase`` of ``cutover``, on any one cluster or (the
-    mirror aside) across clusters."""
+def _producers(
+    facts: Facts, cutover: str, phase: CutoverPhase, mirrors: set[str]
+) -> dict[str, set[str]]:
+    """Topic -> who writes it at ``phase`` of ``cutover``, on any one cluster or (a
+    mirror that is a cluster's only writer of it aside) across clusters."""
     plan = plan_platform(facts.spec, PROJECT_ROOT, {cutover: phase})
     found: dict[str, set[str]] = defaultdict(set)
     for (_, topic), principals in plan.topic_writers().items():
-        found[topic] |= principals - {mirror} if len(principals) == 1 else principals
+        found[topic] |= principals - mirrors if len(principals) == 1 else principals
     return found

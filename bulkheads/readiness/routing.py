@@ -5,7 +5,8 @@ Inputs: a Debezium source's topic names (``<topic.prefix>.<schema.table>`` from
 plus its side topics (MySQL schema changes to ``<prefix>`` unless
 ``include.schema.changes=false``, heartbeats to ``__debezium-heartbeat.<prefix>``,
 transaction metadata to ``<prefix>.transaction``); a FileStream source's ``topic``; the
-``reads`` of a MirrorMaker connector. Each then passes the connector's ``RegexRouter``
+``reads`` of a MirrorMaker connector; a MirrorCheckpoint connector's
+``<source alias>.checkpoints.internal``. Each then passes the connector's ``RegexRouter``
 transforms in order (a full match rewrites it, Java ``$n`` groups included).
 ``landings`` returns ``None`` when the inputs cannot be known statically.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from bulkheads.plan.cutover import MIRROR_CHECKPOINT_CONNECTOR
 from bulkheads.plan.platform import ConnectorPlan
 from bulkheads.spec.model import MIRROR_SOURCE_CONNECTOR
 
@@ -44,6 +46,8 @@ def _produced(connector: ConnectorPlan) -> list[str] | None:
     config, cls = connector.config, connector.connector_class
     if cls == MIRROR_SOURCE_CONNECTOR:
         return list(connector.reads)
+    if cls == MIRROR_CHECKPOINT_CONNECTOR and "source.cluster.alias" in config:
+        return [f"{config['source.cluster.alias']}.checkpoints.internal"]
     if cls == FILE_SOURCE:
         return [config["topic"]] if "topic" in config else None
     if not cls.startswith(DEBEZIUM) or "topic.prefix" not in config:

@@ -284,20 +284,31 @@ class _Checker:
         self._local_ports()
 
     def _local_ports(self) -> None:
-        taken: dict[int, Path] = {}
-        claims: list[tuple[int, Path]] = []
+        """Every local port is claimed once: a cluster's listener and its KRaft controller
+        listener (the next port), each pool's REST port."""
+        taken: dict[int, tuple[Path, str]] = {}
+        claims: list[tuple[int, Path, str, object]] = []
+        controller = "its KRaft controller port"
         for name, cluster in self.spec.clusters.items():
             if isinstance(cluster.deploy, LocalDeploy):
-                claims.append((cluster.deploy.port, ("clusters", name, "deploy", "bootstrap")))
+                path: Path = ("clusters", name, "deploy", "bootstrap")
+                port = cluster.deploy.port
+                claims.append((port, path, "", port))
+                claims.append((cluster.deploy.controller_port, path, controller, port))
         for name, pool in self.spec.pools.items():
             if isinstance(pool.runtime, LocalRuntime):
-                claims.append((pool.runtime.rest_port, ("pools", name, "runtime", "rest_port")))
-        for port, path in claims:
-            if port in taken:
-                owner = ".".join(str(part) for part in taken[port][:2])
-                self.add(path, f"port {port} is already used by {owner}", "pick a free port", port)
-            else:
-                taken[port] = path
+                port = pool.runtime.rest_port
+                claims.append((port, ("pools", name, "runtime", "rest_port"), "", port))
+        for port, path, what, value in claims:
+            if port not in taken:
+                taken[port] = (path, what)
+                continue
+            owner_path, owner_what = taken[port]
+            owner = ".".join(str(part) for part in owner_path[:2])
+            if owner_what:
+                owner += f" ({owner_what}, bootstrap + 1)"
+            mine = f"{what} {port} (bootstrap + 1)" if what else f"port {port}"
+            self.add(path, f"{mine} is already used by {owner}", "pick a free port", value)
 
     # --- pools and pipelines -------------------------------------------------------
 

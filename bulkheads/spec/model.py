@@ -199,6 +199,11 @@ class LocalDeploy(SpecModel):
         """The listener port of ``bootstrap``."""
         return int(self.bootstrap.rsplit(":", 1)[1])
 
+    @property
+    def controller_port(self) -> int:
+        """The KRaft controller listener's port: the listener port + 1."""
+        return self.port + 1
+
 
 Deploy = Annotated[StrimziDeploy | MskDeploy | LocalDeploy, Field(discriminator="kind")]
 

@@ -102,7 +102,11 @@ def test_every_rule_routes_to_its_owners_oncall(prod: PlatformSpec) -> None:
                 assert owner == prod.clusters[rule.subject].owner
     pipelines = {r.subject for g in groups for r in g.rules if r.scope == "pipeline"}
     assert pipelines == set(prod.pipelines)
-    assert [g.name for g in groups if g.pool is None] == ["bulkheads.ingest", "bulkheads.payments"]
+    assert [g.name for g in groups if g.pool is None] == [
+        "bulkheads.ingest",
+        "bulkheads.payments",
+        "bulkheads.lakehouse",
+    ]
 
 
 def test_strimzi_clusters_get_capacity_rules_from_their_quotas(prod: PlatformSpec) -> None:

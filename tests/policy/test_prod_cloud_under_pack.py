@@ -64,7 +64,7 @@ def _findings(pack: Pack, resources: list[Res]) -> list[tuple[str, str]]:
 def test_prod_cloud_layer_passes_the_pack(pack: Pack, program: CloudHarness) -> None:
     resources = _resources(program.resources)
     stack = Stack.from_args(stack_args(resources))
-    assert len(stack.of_type(tokens.AWS_S3_BUCKET)) == 3
+    assert len(stack.of_type(tokens.AWS_S3_BUCKET)) == 6  # AutoMQ ingest and lakehouse
     assert len(stack.of_type(tokens.AWS_MSK_CLUSTER)) == 2
     assert _findings(pack, resources) == []
 

@@ -71,7 +71,7 @@ def test_platform_from_mapping_matches_the_file() -> None:
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", *map(str, STACKS)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "stacks/Pulumi.prod.yaml: ok — prod: 4 clusters, 9 pools, 33 pipelines" in [
+    assert "stacks/Pulumi.prod.yaml: ok — prod: 5 clusters, 13 pools, 35 pipelines" in [
         line.replace(str(REPO) + "/", "") for line in out
     ]
 

@@ -42,6 +42,9 @@ class Registered:
     dependencies: list[str] = field(default_factory=list)
     ignore_changes: list[str] = field(default_factory=list)
     import_id: str = ""
+    aliases: list[str] = field(default_factory=list)
+    """The names (or URNs) its aliases give; the engine carries a parent's aliases to the
+    children whose names start with the parent's."""
 
     @property
     def parent_type(self) -> str:
@@ -124,6 +127,7 @@ class _RecordingMonitor(MockMonitor):
                     dependencies=list(request.dependencies),
                     ignore_changes=list(request.ignoreChanges),
                     import_id=request.importId,
+                    aliases=[a.spec.name or a.urn for a in request.aliases],
                 )
             )
         return response

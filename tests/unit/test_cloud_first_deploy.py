@@ -97,7 +97,7 @@ def test_only_pools_that_declare_s3_get_a_role_scoped_to_exactly_those_locations
         if p.pool == "lake-sinks"
         for a in p.s3
     }
-    assert objects == declared and len(declared) == 6
+    assert objects == declared and len(declared) == 7
     everything = json.dumps(policy)
     assert '"*"' not in everything and "s3:*" not in everything
     for pool, connect in connects(program).items():
@@ -148,7 +148,7 @@ def test_connectors_wait_for_ready_workers_and_restart_when_they_fail(
     for pool, connect in connects(program).items():
         assert WAIT_FOR_READY.items() <= connect.inputs["metadata"]["annotations"].items(), pool
     connectors = program.of_type(tokens.STRIMZI_KAFKA_CONNECTOR)
-    assert len(connectors) == 33
+    assert len(connectors) == 35 + 2  # every pipeline, the experiments cutover's two mirrors
     by_urn = {c.urn: c for c in program.of_type(tokens.STRIMZI_KAFKA_CONNECT)}
     for connector in connectors:
         assert connector.inputs["spec"]["autoRestart"] == {"enabled": True}

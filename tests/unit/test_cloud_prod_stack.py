@@ -30,13 +30,13 @@ SETTINGS = CloudSettings(
         oidc_issuer="https://oidc.eks.eu-west-1.amazonaws.com/id/P",
     ),
     automq_image="automqinc/automq:1.6.0",
-    cluster_ca_certs={"ingest": CA_CERT, "payments": CA_CERT},
+    cluster_ca_certs={"ingest": CA_CERT, "payments": CA_CERT, "lakehouse": CA_CERT},
 )
-CLUSTERS = 4  # ingest (AutoMQ), payments (Strimzi), delivery and lake (MSK)
-STRIMZI = 2  # ingest and payments run under Strimzi
-POOLS = 9  # Kubernetes worker pools in stacks/Pulumi.prod.yaml, one security group each
+CLUSTERS = 5  # ingest and lakehouse (AutoMQ), payments (Strimzi), delivery and lake (MSK)
+STRIMZI = 3  # ingest, lakehouse and payments run under Strimzi
+POOLS = 13  # Kubernetes worker pools in stacks/Pulumi.prod.yaml, one security group each
 CLIENTS = 2  # declared broker clients with a cidr (delivery: fraud-scoring, ops-console)
-ENDPOINTS = 8  # declared pool egress endpoints (live-cdc 2, live-commerce 2, search 1, ...)
+ENDPOINTS = 10  # declared pool egress endpoints (live-cdc 2, live-commerce 2, search 1, ...)
 EXPECTED_COUNTS = {
     tokens.NETWORK: 1,
     tokens.AWS_VPC: 1,
@@ -54,13 +54,13 @@ EXPECTED_COUNTS = {
     # brokers: self, endpoints, S3; workers: brokers, self, endpoints, S3, declared endpoints
     tokens.AWS_SECURITY_GROUP_EGRESS_RULE: 3 * CLUSTERS + 4 * POOLS + ENDPOINTS,
     tokens.AWS_LOG_GROUP: 1 + 2,  # flow logs + MSK broker logs of delivery and lake
-    tokens.AWS_IAM_ROLE: 2,  # flow logs + ingest brokers (IRSA)
-    tokens.AWS_IAM_ROLE_POLICY: 2,
+    tokens.AWS_IAM_ROLE: 3,  # flow logs + ingest and lakehouse brokers (IRSA)
+    tokens.AWS_IAM_ROLE_POLICY: 3,
     tokens.AWS_FLOW_LOG: 1,
     tokens.CLUSTER: CLUSTERS,
     tokens.EKS_SECURITY_GROUP_POLICY: STRIMZI,  # the brokers' group on their Strimzi pods
-    tokens.AWS_KMS_KEY: 3,
-    **dict.fromkeys(BUCKET_PARTS, 3),  # ingest: data, ops, WAL
+    tokens.AWS_KMS_KEY: 4,  # MSK delivery and lake, AutoMQ ingest and lakehouse
+    **dict.fromkeys(BUCKET_PARTS, 6),  # ingest and lakehouse: data, ops, WAL
     tokens.K8S_PROVIDER: 1,
     tokens.STRIMZI_KAFKA: STRIMZI,
     tokens.STRIMZI_KAFKA_NODE_POOL: STRIMZI,
@@ -183,7 +183,10 @@ def test_prod_msk_clusters_sit_in_the_private_subnets_behind_their_group(
 
 
 def test_prod_ingest_is_automq_on_its_own_buckets(program: CloudHarness) -> None:
-    assert program.names(tokens.AWS_S3_BUCKET) == ["ingest-data", "ingest-ops", "ingest-wal"]
+    parts = ("data", "ops", "wal")
+    assert program.names(tokens.AWS_S3_BUCKET) == [
+        f"{cluster}-{part}" for cluster in ("ingest", "lakehouse") for part in parts
+    ]
     kafka = program.one(tokens.STRIMZI_KAFKA, "ingest-kafka").inputs
     assert kafka["metadata"]["namespace"] == "kafka-ingest"
     assert kafka["spec"]["kafka"]["config"]["s3.data.buckets"].startswith(
