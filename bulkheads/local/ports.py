@@ -17,7 +17,7 @@ def _ephemeral_range() -> range:
 
 
 _EPHEMERAL = _ephemeral_range()
-_CANDIDATES = [port for port in range(20000, 32768) if port not in _EPHEMERAL]
+_CANDIDATES = [p for p in range(20000, 32767) if p not in _EPHEMERAL and p + 1 not in _EPHEMERAL]
 _handed_out: set[int] = set()
 
 
@@ -32,14 +32,17 @@ def _bindable(port: int) -> bool:
 
 def free_port() -> int:
     """A loopback port that binds now, outside the ephemeral range and never handed out
-    before by this process.
+    before by this process, whose next port binds too and is reserved with it: a local
+    cluster's KRaft controller listens on its bootstrap port + 1, and the doctrine refuses
+    any other listener there.
 
     A port from ``bind(0)`` is an ephemeral one: between the probe and a broker's bind,
     any client socket may take it as its source port ("Address already in use"). Ports
     below that range are only ever taken by listeners.
     """
     for port in random.sample(_CANDIDATES, len(_CANDIDATES)):
-        if port not in _handed_out and _bindable(port):
-            _handed_out.add(port)
+        pair = {port, port + 1}
+        if not pair & _handed_out and _bindable(port) and _bindable(port + 1):
+            _handed_out.update(pair)
             return port
     raise RuntimeError("no free loopback port below the ephemeral range")

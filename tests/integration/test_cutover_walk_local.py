@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -163,18 +162,6 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def _port_pair(free_port: Callable[[], int]) -> int:
-    """A free port whose next port (the KRaft controller's) is free too."""
-    while True:
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-
-
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]) -> Iterator[Walk]:
     """The stack file on free ports, its clusters started by ``bulkheads local up STACK``;
@@ -185,7 +172,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int])
     document = yaml.safe_load(FIXTURE.read_text())
     platform = document["config"]["bulkheads:platform"]
     for cluster in platform["clusters"].values():
-        cluster["deploy"]["bootstrap"] = f"127.0.0.1:{_port_pair(free_port)}"
+        cluster["deploy"]["bootstrap"] = f"127.0.0.1:{free_port()}"
     for pool in platform["pools"].values():
         pool["runtime"]["rest_port"] = free_port()
     pipelines = platform["pipelines"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,25 +35,13 @@ FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector"
 TOPIC = "raw.orders.events"
 
 
-def kafka_port(free_port: Callable[[], int]) -> int:
-    """A free port whose next one (the controller's, see ``start_local_clusters``) is free."""
-    while True:
-        port = free_port()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-
-
 def estate_file(directory: Path, free_port: Callable[[], int]) -> Path:
     """Two local clusters, a source on ``east``, a mirror and a sink on ``west``."""
     data = directory / "data"
     local = yaml.safe_load(LOCAL_SPEC.read_text(encoding="utf-8"))
 
     def cluster(serves: str, owner: str) -> dict[str, Any]:
-        bootstrap = f"127.0.0.1:{kafka_port(free_port)}"
+        bootstrap = f"127.0.0.1:{free_port()}"
         return {
             "engine": "kafka",
             "tenancy": "shared",
