@@ -27,12 +27,13 @@ def test_a_warm_build_reports_its_results_as_one_json_line(tmp_path: Path) -> No
     for binary in (
         bin_dir / "pulumi",
         bin_dir / "pulumi-language-python",
-        bin_dir / "pulumi-resource-pulumi-python",
+        bin_dir / "pulumi-language-python-exec",
         kafka_dir / "pulumi-resource-kafka",
     ):
         binary.parent.mkdir(parents=True, exist_ok=True)
         binary.write_text("#!/bin/sh\n")
         binary.chmod(0o755)
+    (bin_dir / "pulumi-language-python.build").write_text(_setting("LANGUAGE_HOST_BUILD"))
     result = subprocess.run(
         ["bash", str(BUILD)],
         env={**os.environ, "BULKHEADS_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"},
@@ -44,3 +45,7 @@ def test_a_warm_build_reports_its_results_as_one_json_line(tmp_path: Path) -> No
     assert f"[toolchain] pulumi CLI v{pulumi} cached" in result.stderr
     (line,) = result.stdout.splitlines()
     assert Toolchain.from_report(line) == Toolchain(bin_dir, kafka_dir / "pulumi-resource-kafka")
+    for script in ("pulumi-resource-pulumi-python", "dynamic_host.py"):  # ours, installed
+        assert (bin_dir / script).read_bytes() == (
+            BUILD.parent / "dynamic-provider" / script
+        ).read_bytes()
