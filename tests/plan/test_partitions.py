@@ -93,7 +93,8 @@ def test_prod_partitions_cover_the_plan_once(by: str) -> None:
     plan = plan_platform(load_platform(ROOT / "stacks" / "Pulumi.prod.yaml"), ROOT)
     estate = partition_estate(plan, by)
     check_estate(plan, estate)
-    # the mirrors into delivery read from ingest and payments; lake's from delivery
+    # the mirrors into delivery read from ingest and payments; lake's from delivery; the
+    # cutover's mirror into lakehouse (issue 13's worked example) from lake
     delivery = "delivery" if by == "cluster" else "delivery-platform"
     assert set(estate.partitions[delivery].needs) >= {"ingest", "payments"}
     if by == "cluster":
@@ -102,6 +103,7 @@ def test_prod_partitions_cover_the_plan_once(by: str) -> None:
             ("ingest", "payments"),
             ("delivery",),
             ("lake",),
+            ("lakehouse",),
         )
     else:  # the cluster partitions first, then every owner's pools side by side
         clusters = set(plan.clusters)
@@ -132,8 +134,9 @@ def test_mirrors_both_ways_are_a_cycle_by_cluster_only() -> None:
 def test_dependents_are_transitive() -> None:
     plan = plan_platform(load_platform(ROOT / "stacks" / "Pulumi.prod.yaml"), ROOT)
     estate = partition_estate(plan, "cluster")
-    assert estate.dependents("ingest") == ("delivery", "lake")
-    assert estate.dependents("lake") == ()
+    assert estate.dependents("ingest") == ("delivery", "lake", "lakehouse")
+    assert estate.dependents("lake") == ("lakehouse",)
+    assert estate.dependents("lakehouse") == ()
     assert set(estate.dependents(NETWORK)) == set(plan.clusters)
 
 
