@@ -18,8 +18,9 @@ Side by side in one run, each on its own fresh local Kafka (started before the c
 Prints the machine's load before and after, the wall time of each, its ratio to the floor,
 the CPU seconds each kind of process used during the ``up`` (engine, program, providers,
 pack) and the size of the state file.
-``--env KEY=VALUE`` (repeatable) sets engine environment for the ``up`` runs, to compare
-settings at the same size.
+``--variant LABEL:KEY=VALUE,…`` (repeatable) runs the two ``up`` once per variant, each with
+that engine environment on its own fresh Kafka, one after the other against the same floor,
+to compare settings at the same size in one run.
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.local_estate import estate_env, generated_estate, machine  # noqa: E402
 from bulkheads.local import LocalPlatform  # noqa: E402
+from bulkheads.local.ports import free_port  # noqa: E402
 from bulkheads.plan.platform import plan_platform  # noqa: E402
 from bulkheads.plan.props import quota_config_strings  # noqa: E402
 from bulkheads.plan.types import ClusterPlan  # noqa: E402
 from bulkheads.spec.loader import load_platform  # noqa: E402
-from tests.estates import write_local_estate  # noqa: E402
-from tests.integration.conftest import _free_port  # noqa: E402
 
 TIMEOUT = 120.0
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -150,12 +151,6 @@ def _check_floor(client: Any, plan: ClusterPlan, acls: int, deadline: float = 60
         time.sleep(1)
 
 
-def _machine() -> str:
-    """Cores and load average: the machine is shared, so the figures move with it."""
-    one, five, _ = os.getloadavg()
-    return f"{os.cpu_count()} cores, load average {one:.1f} (1 min), {five:.1f} (5 min)"
-
-
 def _upper_snake(operation: str) -> str:
     """``DescribeConfigs`` -> ``DESCRIBE_CONFIGS`` (confluent-kafka's enum names)."""
     return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(operation)).upper()
@@ -246,32 +241,60 @@ def bulkheads_up(env: dict[str, str]) -> tuple[float, dict[str, Any], dict[str, 
     return wall, json.loads(stdout), cpu
 
 
+def _variant(text: str) -> tuple[str, dict[str, str]]:
+    """``LABEL:KEY=VALUE,KEY=VALUE`` (``LABEL:`` for none) -> its label and environment."""
+    label, _, settings = text.partition(":")
+    return label, dict(item.split("=", 1) for item in settings.split(",") if item)
+
+
+def up_twice(work: Path, pipelines: int, floor_total: float, extra: dict[str, str]) -> None:
+    """On its own fresh Kafka, the first and the no-op ``up`` of the estate with ``extra``
+    engine environment: each one's wall time, ratio to the floor and CPU, then the state."""
+    spec_file, port = generated_estate(work, pipelines)
+    env = estate_env(work, spec_file, extra)
+    platform = LocalPlatform(state_dir=work / "up" / "local")
+    try:
+        platform.start_kafka(port=port, controller_port=port + 1, cluster="local", timeout=300)
+        for run in ("first up", "no-op up"):
+            wall, document, cpu = bulkheads_up(env)
+            changes = ", ".join(f"{n} {op}" for op, n in document["changes"].items())
+            print(
+                f"  {run}: {wall:.1f} s (apply {document['seconds']} s), "
+                f"ratio to floor {wall / floor_total:.1f}x; changes: {changes or 'none'}"
+            )
+            print("    cpu s: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
+        states = list((work / "up" / "pulumi" / "backend").rglob("local.json"))
+        if states:
+            state = json.loads(states[0].read_text())
+            resources = len(state["checkpoint"]["latest"]["resources"])
+            print(f"  state: {resources} resources, {states[0].stat().st_size / 1e6:.1f} MB")
+        print(f"  after: {machine()}")
+    finally:
+        platform.down()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pipelines", type=int, default=30)
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "--variant", action="append", type=_variant, default=[], metavar="LABEL:KEY=VALUE,…",
+        help="engine environment of one series of up runs (repeatable; default: defaults:)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="up-floor-") as tmp:
         work = Path(tmp)
-        port = _free_port()
-        spec_file = write_local_estate(
-            work / "Pulumi.local.yaml",
-            args.pipelines,
-            bootstrap=f"127.0.0.1:{port}",
-            rest_ports=(_free_port(), _free_port(), _free_port()),
-            data_dir=work / "data",
-        )
+        spec_file, _ = generated_estate(work / "floor", args.pipelines)
         cluster = plan_platform(load_platform(spec_file), ROOT).clusters["local"]
         acls = sum(len(g.bindings) for g in cluster.grants)
         print(
             f"estate: {args.pipelines} pipelines, {len(cluster.topics)} topics, "
             f"{len(cluster.principals)} SCRAM users, {acls} ACLs, {len(cluster.quotas)} quotas"
-            f"; {_machine()}"
+            f"; {machine()}"
         )
-        floor_platform = LocalPlatform(state_dir=work / "floor")
+        floor_platform = LocalPlatform(state_dir=work / "floor" / "kafka")
         try:
             connection = floor_platform.start_kafka(
-                port=_free_port(), controller_port=_free_port(), cluster="local", timeout=300
+                port=free_port(), controller_port=free_port(), cluster="local", timeout=300
             )
             libs = floor_platform.ensure_jars()
             compile_quota_floor(libs, work)
@@ -282,32 +305,9 @@ def main() -> None:
         print(f"floor (AdminClient): {floor_total:.1f} s  " + ", ".join(
             f"{name} {seconds:.1f} s" for name, seconds in parts.items()
         ))  # fmt: skip
-        env = {
-            **os.environ,
-            "BULKHEADS_STATE_DIR": str(work / "up" / "local"),
-            "BULKHEADS_PULUMI_DIR": str(work / "up" / "pulumi"),
-            "BULKHEADS_SPEC_FILE": str(spec_file),
-            **dict(item.split("=", 1) for item in args.env),
-        }
-        platform = LocalPlatform(state_dir=work / "up" / "local")
-        try:
-            platform.start_kafka(port=port, controller_port=port + 1, cluster="local", timeout=300)
-            for run in ("first up", "no-op up"):
-                wall, document, cpu = bulkheads_up(env)
-                changes = ", ".join(f"{n} {op}" for op, n in document["changes"].items())
-                print(
-                    f"{run}: {wall:.1f} s (apply {document['seconds']} s), "
-                    f"ratio to floor {wall / floor_total:.1f}x; changes: {changes or 'none'}"
-                )
-                print("  cpu s: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
-            print(f"after: {_machine()}")
-            states = list((work / "up" / "pulumi" / "backend").rglob("local.json"))
-            if states:
-                state = json.loads(states[0].read_text())
-                resources = len(state["checkpoint"]["latest"]["resources"])
-                print(f"state: {resources} resources, {states[0].stat().st_size / 1e6:.1f} MB")
-        finally:
-            platform.down()
+        for index, (label, extra) in enumerate(args.variant or [("defaults", {})]):
+            print(f"{label} ({', '.join(f'{k}={v}' for k, v in extra.items()) or 'as shipped'}):")
+            up_twice(work / f"variant-{index}", args.pipelines, floor_total, extra)
 
 
 if __name__ == "__main__":
