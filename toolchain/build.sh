@@ -13,7 +13,7 @@ set -euo pipefail
 PULUMI_VERSION=3.274.1
 KAFKA_PROVIDER_VERSION=3.13.0
 # Bump when toolchain/kafka-provider/main.go changes, so cached builds are redone.
-KAFKA_PROVIDER_BUILD=3
+KAFKA_PROVIDER_BUILD=4
 # Bump when toolchain/language-python/main.go changes (the build is stamped beside it).
 LANGUAGE_HOST_BUILD=2
 here=$(cd "$(dirname "$0")" && pwd)

@@ -43,7 +43,7 @@ func tolerateUnknownPassword(p *schema.Provider) *schema.Provider {
 
 func providerInfo() tfbridge.ProviderInfo {
 	return tfbridge.ProviderInfo{
-		P:           shimv2.NewProvider(tolerateUnknownPassword(kafka.Provider())),
+		P:           shimv2.NewProvider(sharedACLListing(tolerateUnknownPassword(kafka.Provider()))),
 		Name:        "kafka",
 		Version:     version,
 		DisplayName: "Kafka",
