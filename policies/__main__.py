@@ -15,7 +15,10 @@ if REPO_ROOT not in sys.path:
 
 from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
 
+from policies.rules import per_call  # noqa: E402
 from policies.rules.registry import PACK_NAME, build_policies  # noqa: E402
+
+per_call.install()
 
 PolicyPack(
     name=PACK_NAME,

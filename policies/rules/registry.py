@@ -8,6 +8,8 @@ Two facts of the engine shape the wiring:
 - A stack rule sees each resource's *outputs*; a component's outputs are only what it
   registered. The per-resource pass sees inputs, so each resource policy records the props
   of bulkheads components and stack rules read them from :class:`PackState`.
+- ``pulumi_policy`` hands each policy its own copy of a call's resources; the rules share
+  one conversion per call instead (:mod:`policies.rules.per_call`).
 - Enforcement is per policy, so a suppressed finding cannot be lowered in place. It is
   collected instead, and the advisory ``bulkheads-meta-suppressed`` rule (last in the pack)
   reports it with its suppression.
@@ -32,7 +34,16 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policies.rules import access, cloud, ownership, placement, quotas, runtime, topics
+from policies.rules import (
+    access,
+    cloud,
+    ownership,
+    per_call,
+    placement,
+    quotas,
+    runtime,
+    topics,
+)
 from policies.rules.model import Category, Config, Finding, Resource, Rule, Stack
 from policies.rules.suppressions import Suppression, SuppressionSource, suppressible_map
 
@@ -149,7 +160,7 @@ def _covering(
 
 def _resource_policy(rule: Rule, state: PackState) -> Policy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        resource = Resource.from_args(args)
+        resource = per_call.memo(("resource", args.urn), lambda: Resource.from_args(args))
         state.remember(resource)
         messages = rule.check_resource(resource, args.get_config())
         if not messages:
@@ -179,7 +190,7 @@ def _policy_fields(rule: Rule) -> dict[str, Any]:
 
 def _stack_policy(rule: Rule, state: PackState) -> Policy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        stack = Stack.from_args(args, state.inputs)
+        stack = per_call.memo("stack", lambda: Stack.from_args(args, state.inputs))
         findings = rule.check_stack(stack, args.get_config())
         for finding in findings:
             entry = _covering(rule, state, finding.urn, stack.by_urn.get(finding.urn or ""))

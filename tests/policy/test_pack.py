@@ -144,7 +144,7 @@ def test_stack_rules_see_component_inputs_recorded_per_resource(pack: Pack) -> N
     }
 
 
-def test_main_builds_the_pack(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_builds_the_pack(monkeypatch: pytest.MonkeyPatch, analyzer_restored: None) -> None:
     built: dict[str, Any] = {}
 
     def fake_pack(**kwargs: Any) -> None:
