@@ -25,8 +25,8 @@ Parallelism: the engine runs 4 steps per core at a time (8 on 2 cores), and the 
 provider sends ACL creates in batches 500 ms after the last one queued, so a first ``up``
 of many ACLs waits on those windows, not on a CPU. The ``local`` stack runs with
 ``PULUMI_PARALLEL=64`` (``LOCAL_PARALLEL``) unless the environment sets it (30 pipelines,
-827 resources: 87.7 s at 8, 48.4 s at 64; ``bench/up_floor.py``). Other stacks keep the
-engine's default: their providers' API limits are the user's to weigh.
+827 resources: 87.7 s at 8, 54.5 s at 64; ``bench/up_floor.py --variant``). Other stacks
+keep the engine's default: their providers' API limits are the user's to weigh.
 
 A partitioned estate's stacks (``<estate>-<partition>``) live where their estate does:
 those of the ``local`` estate on the project's file backend (created on first use, their
