@@ -25,3 +25,4 @@ def analyzer_restored(monkeypatch: pytest.MonkeyPatch) -> None:
     module: Any = policy
     monkeypatch.setattr(module, "json_format", module.json_format)
     monkeypatch.setattr(module, "deserialize_properties", module.deserialize_properties)
+    monkeypatch.setattr(module, "unknown_checking_proxy", module.unknown_checking_proxy)

@@ -66,7 +66,14 @@ def test_one_conversion_per_call_finds_the_same(
         counts["stack resource"] += 1
         return from_stack(cls, *args)  # type: ignore[no-any-return]
 
+    proxy = policy.unknown_checking_proxy  # type: ignore[attr-defined]
+
+    def counted_proxy(value: Any) -> Any:
+        counts["proxy"] += 1
+        return proxy(value)
+
     monkeypatch.setattr(json_format, "MessageToDict", counted_to_dict)
+    monkeypatch.setattr(policy, "unknown_checking_proxy", counted_proxy)
     monkeypatch.setattr(Resource, "from_policy_resource", classmethod(counted_from_stack))
     before = _run(pack, counts)
     every_policy = dict(counts)
@@ -82,6 +89,11 @@ def test_one_conversion_per_call_finds_the_same(
     assert every_policy["stack resource"] == stack_policies * resources
     assert counts["stack resource"] == resources
     assert counts["message"] < every_policy["message"] / 5
+    resource_policies = sum(
+        isinstance(p, policy.ResourceValidationPolicy) for p in pack.policies.values()
+    )
+    assert every_policy["proxy"] == (resource_policies + stack_policies) * resources
+    assert counts["proxy"] == 2 * resources  # one per resource in each of the two passes
 
 
 def test_outside_an_engine_call_memo_computes_every_time() -> None:
