@@ -10,6 +10,13 @@ file. A partition that fails stops every partition that reads from it (reported 
 ``skipped``, naming the failure); the others go on. Progress is a line per partition
 start and end on stderr (every step with ``-v``); ``--json`` prints one
 ``bulkheads.up-all/1`` (or ``preview-all/1``) document. ``up --all`` needs ``--yes``.
+
+As with one stack: ``--target URN`` runs only the partition stacks its URNs name (a URN
+carries its stack, ``urn:pulumi:<stack>::…``; the others are reported ``untargeted``), a
+URN of no partition stack is refused before anything runs; ``--diff`` keeps each
+partition's rich diff; ``up --all`` of an estate with cutovers runs their gates and live
+steps first, on the phases the network stack applied (``--skip-cutover-gate`` and
+``--max-lag`` as for one stack), and applies nothing when they refuse.
 """
 
 from __future__ import annotations
@@ -50,9 +57,9 @@ from bulkheads.local.commands import start_local_clusters
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.main_job import policy_options
+from bulkheads.main_job import cutover_gates_pass, cutover_live_steps_pass, policy_options
 from bulkheads.plan.errors import PlanError
-from bulkheads.plan.partitions import Estate, partition_estate, stack_of
+from bulkheads.plan.partitions import NETWORK, Estate, partition_estate, stack_of
 from bulkheads.plan.platform import plan_platform
 from bulkheads.spec.model import PlatformSpec
 from bulkheads.stacks import ESTATE_ENV, PARTITION_ENV
@@ -62,7 +69,8 @@ from policies.rules import catalogue
 
 @dataclass
 class Outcome:
-    """One partition's run: ``ok``, ``failed`` or ``skipped`` (``reason`` says why)."""
+    """One partition's run: ``ok``, ``failed``, ``skipped`` or ``untargeted`` (``reason``
+    says why); ``diff``, with ``--diff``, the engine's rich diff."""
 
     partition: str
     stack: str
@@ -70,6 +78,7 @@ class Outcome:
     seconds: float = 0.0
     reason: str = ""
     run: EngineRun = field(default_factory=EngineRun)
+    diff: str | None = None
 
     def document(self) -> dict[str, Any]:
         recorded = self.run.document()
@@ -82,6 +91,7 @@ class Outcome:
             "changes": recorded["changes"],
             "violations": recorded["policy"]["violations"],
             "errors": recorded["errors"],
+            "diff": self.diff,
         }
 
 
@@ -104,11 +114,15 @@ def run_all(args: argparse.Namespace, apply: bool) -> int:
         estate = partition_estate(plan_platform(spec, PROJECT_ROOT), spec.partition)
     except PlanError as error:
         raise Failed(str(error)) from None
+    targets = partition_targets(getattr(args, "target", None) or [], ref.name, estate)
     if not _estate_rules_pass(ref, spec):
         return EXIT_FINDINGS
     engine = _engine(args, ref, spec)
-    outcomes = run_waves(estate, ref.name, partial_runner(engine, ref, spec, args, apply), args)
-    ok = all(o.status == "ok" for o in outcomes)
+    if apply and spec.cutovers and not _cutover_steps_pass(engine, ref, spec, args):
+        return EXIT_FINDINGS
+    runner = partial_runner(engine, ref, spec, args, apply, targets)
+    outcomes = run_waves(estate, ref.name, runner, args)
+    ok = all(o.status in ("ok", "untargeted") for o in outcomes)
     document = {
         "schema": f"bulkheads.{verb}-all/1",
         "stack": ref.name,
@@ -121,6 +135,22 @@ def run_all(args: argparse.Namespace, apply: bool) -> int:
 
 
 Runner = Callable[[str, Outcome], None]
+
+
+def partition_targets(urns: list[str], name: str, estate: Estate) -> dict[str, list[str]]:
+    """``--target`` URNs by the partition they belong to (none: every partition runs);
+    a URN of no partition stack of ``name``'s estate is a usage error naming the stacks."""
+    stacks = {stack_of(name, p): p for p in estate.partitions}
+    targets: dict[str, list[str]] = {}
+    for urn in urns:
+        stack = urn.removeprefix("urn:pulumi:").split("::", 1)[0]
+        if not urn.startswith("urn:pulumi:") or stack not in stacks:
+            raise UsageError(
+                f"--target {urn!r} names no partition stack of estate {name!r}: a target is "
+                f"a URN of one of {', '.join(sorted(stacks))} (`pulumi stack --show-urns`)"
+            )
+        targets.setdefault(stacks[stack], []).append(urn)
+    return targets
 
 
 def run_waves(estate: Estate, name: str, runner: Runner, args: argparse.Namespace) -> list[Outcome]:
@@ -143,11 +173,20 @@ def run_waves(estate: Estate, name: str, runner: Runner, args: argparse.Namespac
 
 
 def partial_runner(
-    engine: Engine, ref: StackRef, spec: PlatformSpec, args: argparse.Namespace, apply: bool
+    engine: Engine,
+    ref: StackRef,
+    spec: PlatformSpec,
+    args: argparse.Namespace,
+    apply: bool,
+    targets: dict[str, list[str]],
 ) -> Runner:
-    """What runs one partition stack: open it, hand over its topics, preview or up."""
+    """What runs one partition stack: open it, hand over its topics, preview or up (with
+    ``targets``, only the partitions they name, each with its own URNs)."""
 
     def run(partition: str, outcome: Outcome) -> None:
+        if targets and partition not in targets:
+            outcome.status, outcome.reason = "untargeted", "no --target names this stack"
+            return
         outcome.run = EngineRun(progress=_progress(args, outcome.stack))
         started = time.monotonic()
         _say(outcome.stack, "up" if apply else "preview")
@@ -157,7 +196,7 @@ def partial_runner(
                 partition_salt(outcome.stack, ref.file) if local else nullcontext()
             )
             with salt:
-                _apply(engine, ref, spec, partition, outcome, apply, args)
+                _apply(engine, ref, spec, partition, outcome, apply, args, targets.get(partition))
         except (auto.errors.CommandError, EngineError, UpInProgress, RuntimeError) as error:
             outcome.run.finished = False
             if not outcome.run.errors:
@@ -179,21 +218,45 @@ def _apply(
     outcome: Outcome,
     apply: bool,
     args: argparse.Namespace,
+    target: list[str] | None,
 ) -> None:
-    """Open ``partition``'s stack and preview it or, ``apply``, up it under its up lock."""
+    """Open ``partition``'s stack and preview it or, ``apply``, up it under its up lock
+    (only ``target``'s URNs when given)."""
     stack = _open(engine, ref, spec, partition, outcome.stack)
     options: dict[str, Any] = {
         **policy_options(ref.name),
         "config_file": str(ref.file.resolve()),
         "refresh": args.refresh or None,
+        "target": target,
+        "diff": getattr(args, "diff", False) or None,
         "color": "never",
         "on_event": outcome.run.on_event,
     }
     if apply:
         with up_lock(outcome.stack):
-            stack.up(**options)
+            result: auto.UpResult | auto.PreviewResult = stack.up(**options)
     else:
-        stack.preview(**options)
+        result = stack.preview(**options)
+    outcome.diff = result.stdout if getattr(args, "diff", False) else None
+
+
+def _cutover_steps_pass(
+    engine: Engine, ref: StackRef, spec: PlatformSpec, args: argparse.Namespace
+) -> bool:
+    """The cutover gates and live steps of one stack's ``up``, on the phases the network
+    stack applied (it holds the estate's cutovers), before any partition stack runs."""
+    name = stack_of(ref.name, NETWORK)
+    salt: AbstractContextManager[None] = (
+        partition_salt(name, ref.file) if ref.name == LOCAL_STACK else nullcontext()
+    )
+    try:
+        with salt:
+            network = _open(engine, ref, spec, NETWORK, name)
+            return cutover_gates_pass(args, ref, network) and cutover_live_steps_pass(
+                args, ref, network
+            )
+    except (auto.errors.CommandError, EngineError) as error:
+        raise Failed(f"reading the cutovers' applied phases from {name!r}: {error}") from None
 
 
 def _open(
@@ -255,9 +318,11 @@ def render(document: dict[str, Any]) -> str:
     lines = [f"estate {document['stack']!r}: {'ok' if document['ok'] else 'failed'}"]
     for part in document["partitions"]:
         changes = ", ".join(f"{n} {op}" for op, n in part["changes"].items()) or "no changes"
-        detail = part["reason"] if part["status"] == "skipped" else changes
+        detail = part["reason"] if part["status"] in ("skipped", "untargeted") else changes
         lines.append(f"  {part['stack']:<32} {part['status']:<8} {detail}")
         found = part["violations"]
         lines.extend(f"    [{v['level']}] {v['policy']}: {v['message']}" for v in found)
         lines.extend(f"    error: {e}" for e in part["errors"])
+        if part["diff"]:
+            lines.extend(f"    {line}" for line in part["diff"].rstrip().splitlines())
     return "\n".join(lines)

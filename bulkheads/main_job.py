@@ -230,7 +230,7 @@ def _up(args: argparse.Namespace) -> int:
             _hand_over_managed_topics(stack, load_stack_spec(ref), ref.name, recovered=True)
     except auto.errors.CommandError as error:
         raise Failed(f"recovering the interrupted update failed: {error}") from None
-    if not _cutover_gates_pass(args, ref, stack):
+    if not cutover_gates_pass(args, ref, stack):
         return EXIT_FINDINGS
     run, diff = preview_stack(stack, args, under_up_lock=True)
     if not _ok(run) or not wants_json(args):  # JSON: one document, the preview's if it failed
@@ -245,7 +245,7 @@ def _up(args: argparse.Namespace) -> int:
     if run.pending and not args.yes and not Confirm.ask(question, console=console.err()):
         console.err().print("nothing applied")
         return EXIT_OK
-    if not _cutover_live_steps_pass(args, ref, stack):
+    if not cutover_live_steps_pass(args, ref, stack):
         return EXIT_FINDINGS
     applied = EngineRun(progress=_progress_line(args))
     started = time.monotonic()
@@ -281,7 +281,7 @@ def _report(
     return EXIT_OK
 
 
-def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
+def cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
     """Whether ``up`` may apply the stack's cutover phases (see the module docstring)."""
 
     def gates(spec: PlatformSpec, applied: Phases, endpoints: Endpoints) -> list[str]:
@@ -290,7 +290,7 @@ def _cutover_gates_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Sta
     return _cutover_step(args, ref, stack, "gate", gates)
 
 
-def _cutover_live_steps_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
+def cutover_live_steps_pass(args: argparse.Namespace, ref: StackRef, stack: auto.Stack) -> bool:
     """The cutovers' live steps (``_live_steps``), once the apply is agreed; whether ``up``
     may go on."""
     return _cutover_step(args, ref, stack, "live steps", _live_steps)

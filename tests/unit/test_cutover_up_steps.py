@@ -40,7 +40,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     run = EngineRun(finished=True, changes={"update": 1})
     monkeypatch.setattr(main_job, "open_stack", lambda args: (stack_ref(str(STACK)), stack))
     monkeypatch.setattr(main_job, "recover_interrupted", lambda *a: None)
-    monkeypatch.setattr(main_job, "_cutover_gates_pass", lambda *a: True)
+    monkeypatch.setattr(main_job, "cutover_gates_pass", lambda *a: True)
     monkeypatch.setattr(main_job, "preview_stack", lambda *a, **k: (run, None))
     monkeypatch.setattr(main_job, "emit", lambda *a: None)
     monkeypatch.setattr(Confirm, "ask", lambda *a, **k: False)
