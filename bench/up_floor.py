@@ -27,21 +27,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import secrets
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.local_estate import estate_env, generated_estate, machine  # noqa: E402
+from bench.local_estate import CpuSampler, estate_env, generated_estate, machine  # noqa: E402
 from bulkheads.local import LocalPlatform  # noqa: E402
 from bulkheads.local.ports import free_port  # noqa: E402
 from bulkheads.plan.platform import plan_platform  # noqa: E402
@@ -50,7 +47,6 @@ from bulkheads.plan.types import ClusterPlan  # noqa: E402
 from bulkheads.spec.loader import load_platform  # noqa: E402
 
 TIMEOUT = 120.0
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def floor(
@@ -154,75 +150,6 @@ def _check_floor(client: Any, plan: ClusterPlan, acls: int, deadline: float = 60
 def _upper_snake(operation: str) -> str:
     """``DescribeConfigs`` -> ``DESCRIBE_CONFIGS`` (confluent-kafka's enum names)."""
     return "".join(f"_{c}" if c.isupper() and i else c for i, c in enumerate(operation)).upper()
-
-
-def _label(pid: int, root: int, argv: list[str]) -> str:
-    text = " ".join(argv)
-    if pid == root:
-        return "bulkheads CLI (python)"
-    if argv and Path(argv[0]).name == "pulumi":  # before the needles: it names the pack dir
-        return "pulumi CLI (engine, go)"
-    for needle, label in (
-        ("pulumi-resource-kafka", "kafka provider (go)"),
-        ("pulumi-resource-pulumi-python", "dynamic providers (python)"),
-        ("policies", "policy pack (python)"),
-        ("pulumi-language-python-exec", "program (python)"),
-        ("pulumi-language-python", "language host (go)"),
-    ):
-        if needle in text:
-            return label
-    return Path(argv[0]).name if argv else "?"
-
-
-class CpuSampler:
-    """CPU seconds per kind of process under ``root`` (polled from /proc every 0.2 s)."""
-
-    def __init__(self, root: int) -> None:
-        self.root = root
-        self.last: dict[int, tuple[str, float]] = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop.wait(0.2):
-            self.sample()
-
-    def sample(self) -> None:
-        parents: dict[int, int] = {}
-        cpu: dict[int, float] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            parents[int(entry.name)] = int(fields[1])
-            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
-        for pid in cpu:
-            ancestor = pid
-            while ancestor not in (self.root, 0, 1) and ancestor in parents:
-                ancestor = parents[ancestor]
-            if ancestor != self.root:
-                continue
-            label = self.last.get(pid, ("", 0.0))[0]
-            if not label:
-                try:
-                    argv = (Path("/proc") / str(pid) / "cmdline").read_text().split("\0")
-                except OSError:
-                    continue
-                label = _label(pid, self.root, [a for a in argv if a])
-            self.last[pid] = (label, cpu[pid])
-
-    def totals(self) -> dict[str, float]:
-        self.stop.set()
-        self.thread.join()
-        summed: dict[str, float] = defaultdict(float)
-        for label, seconds in self.last.values():
-            summed[label] += seconds
-        return dict(sorted(summed.items(), key=lambda item: -item[1]))
 
 
 def bulkheads_up(env: dict[str, str]) -> tuple[float, dict[str, Any], dict[str, float]]:
