@@ -190,12 +190,8 @@ def partial_runner(
         outcome.run = EngineRun(progress=_progress(args, outcome.stack))
         started = time.monotonic()
         _say(outcome.stack, "up" if apply else "preview")
-        local = ref.name == LOCAL_STACK
         try:
-            salt: AbstractContextManager[None] = (
-                partition_salt(outcome.stack, ref.file) if local else nullcontext()
-            )
-            with salt:
+            with _salt(outcome.stack, ref):
                 _apply(engine, ref, spec, partition, outcome, apply, args, targets.get(partition))
         except (auto.errors.CommandError, EngineError, UpInProgress, RuntimeError) as error:
             outcome.run.finished = False
@@ -223,12 +219,13 @@ def _apply(
     """Open ``partition``'s stack and preview it or, ``apply``, up it under its up lock
     (only ``target``'s URNs when given)."""
     stack = _open(engine, ref, spec, partition, outcome.stack)
+    diff = bool(getattr(args, "diff", False))
     options: dict[str, Any] = {
         **policy_options(ref.name),
         "config_file": str(ref.file.resolve()),
         "refresh": args.refresh or None,
         "target": target,
-        "diff": getattr(args, "diff", False) or None,
+        "diff": diff or None,
         "color": "never",
         "on_event": outcome.run.on_event,
     }
@@ -237,7 +234,7 @@ def _apply(
             result: auto.UpResult | auto.PreviewResult = stack.up(**options)
     else:
         result = stack.preview(**options)
-    outcome.diff = result.stdout if getattr(args, "diff", False) else None
+    outcome.diff = result.stdout if diff else None
 
 
 def _cutover_steps_pass(
@@ -246,17 +243,20 @@ def _cutover_steps_pass(
     """The cutover gates and live steps of one stack's ``up``, on the phases the network
     stack applied (it holds the estate's cutovers), before any partition stack runs."""
     name = stack_of(ref.name, NETWORK)
-    salt: AbstractContextManager[None] = (
-        partition_salt(name, ref.file) if ref.name == LOCAL_STACK else nullcontext()
-    )
     try:
-        with salt:
+        with _salt(name, ref):
             network = _open(engine, ref, spec, NETWORK, name)
             return cutover_gates_pass(args, ref, network) and cutover_live_steps_pass(
                 args, ref, network
             )
     except (auto.errors.CommandError, EngineError) as error:
         raise Failed(f"reading the cutovers' applied phases from {name!r}: {error}") from None
+
+
+def _salt(stack: str, ref: StackRef) -> AbstractContextManager[None]:
+    """What a command on the partition stack ``stack`` runs under: the estate's salt for a
+    ``local`` estate (``bulkheads.engine.partition_salt``), nothing for any other."""
+    return partition_salt(stack, ref.file) if ref.name == LOCAL_STACK else nullcontext()
 
 
 def _open(

@@ -114,7 +114,8 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         description="Preview a stack with the policy pack, then apply it: after --yes, or "
         "an answer on a terminal. `make up` runs `bulkheads up local --yes --refresh`.",
         epilog="examples: bulkheads up prod --target 'urn:pulumi:prod::bulkheads::…' --diff\n"
-        "          bulkheads up prod --all --yes --json   (every partition stack, in order)",
+        "          bulkheads up prod --all --yes --json   (every partition stack, in order)\n"
+        "          bulkheads up prod --all --yes --target 'urn:pulumi:prod-lake::bulkheads::…'",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     up.add_argument("-y", "--yes", action="store_true", help="apply without asking")
