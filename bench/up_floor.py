@@ -10,12 +10,16 @@ Side by side in one run, each on its own fresh local Kafka (started before the c
   confluent-kafka AdminClient (one batched request each) and its quotas with one batched
   ``AlterClientQuotas`` of Kafka's Java Admin (``bench/QuotaFloor.java``; confluent-kafka
   has no quota API, so the JVM's start is in the floor);
+- the floor with Connect: then, on that data plane, the three pools' workers (side by side)
+  and a connector per pipeline through Connect's REST API (``--connect-parallel`` at a
+  time, default 64), each waited for until it and its tasks run, with the logins in the
+  pools' secret files, as the ``up`` does (``bulkheads.isolation.apply.AppliedStack``);
 - ``bulkheads up local --yes`` of the same estate (``tests/estates.py``): validate,
   preview with the pack, apply — which also starts the three pools' Connect workers and
-  creates a connector per pipeline, which the floor does not; then the same ``up`` again,
-  which changes nothing.
+  creates a connector per pipeline, which only the second floor does; then the same ``up``
+  again, which changes nothing.
 
-Prints the machine's load before and after, the wall time of each, its ratio to the floor,
+Prints the machine's load before and after, the wall time of each, its ratio to each floor,
 the CPU seconds each kind of process used during the ``up`` (engine, program, providers,
 pack) and the size of the state file.
 ``--variant LABEL:KEY=VALUE,…`` (repeatable) runs the two ``up`` once per variant, each with
@@ -32,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +44,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.local_estate import CpuSampler, estate_env, generated_estate, machine  # noqa: E402
+from bulkheads.connect import rest  # noqa: E402
+from bulkheads.isolation.apply import AppliedStack  # noqa: E402
 from bulkheads.local import LocalPlatform  # noqa: E402
 from bulkheads.local.ports import free_port  # noqa: E402
-from bulkheads.plan.platform import plan_platform  # noqa: E402
+from bulkheads.plan.platform import ConnectorPlan, plan_platform  # noqa: E402
 from bulkheads.plan.props import quota_config_strings  # noqa: E402
 from bulkheads.plan.types import ClusterPlan  # noqa: E402
 from bulkheads.spec.loader import load_platform  # noqa: E402
@@ -50,9 +57,14 @@ TIMEOUT = 120.0
 
 
 def floor(
-    plan: ClusterPlan, admin_config: dict[str, Any], libs: Path, work: Path
+    plan: ClusterPlan,
+    admin_config: dict[str, Any],
+    passwords: dict[str, str],
+    libs: Path,
+    work: Path,
 ) -> dict[str, float]:
-    """Create ``plan``'s topics, SCRAM users, ACLs and quotas directly; seconds per part."""
+    """Create ``plan``'s topics, SCRAM users (``passwords`` by username), ACLs and quotas
+    directly; seconds per part."""
     from confluent_kafka import admin as kafka_admin
 
     client: Any = kafka_admin.AdminClient(admin_config)
@@ -68,8 +80,8 @@ def floor(
     start = time.perf_counter()
     info = kafka_admin.ScramCredentialInfo(kafka_admin.ScramMechanism.SCRAM_SHA_512, 4096)
     users = [
-        kafka_admin.UserScramCredentialUpsertion(p.username, info, secrets.token_bytes(24))
-        for p in plan.principals
+        kafka_admin.UserScramCredentialUpsertion(user, info, password.encode())
+        for user, password in passwords.items()
     ]
     for future in client.alter_user_scram_credentials(users).values():
         future.result()
@@ -112,6 +124,26 @@ def floor(
     timings["quotas (JVM start included)"] = time.perf_counter() - start
     visible = _check_floor(client, plan, len(acls))
     print(f"  (the broker showed all of it {visible:.1f} s after the last acknowledgement)")
+    return timings
+
+
+def connect_floor(stack: AppliedStack, parallel: int) -> dict[str, float]:
+    """On the floor's data plane, start every pool's worker (side by side) and create every
+    planned connector through the REST API, ``parallel`` at a time, each waited for until it
+    and its tasks run, as the ``up`` waits; seconds per part."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    stack.start_workers()
+    timings["workers"] = time.perf_counter() - start
+    start = time.perf_counter()
+
+    def create(plan: ConnectorPlan) -> None:
+        stack.create(plan.pipeline)
+        rest.wait_for_state(stack.rest_url(plan.pipeline), plan.connector, plan.state)
+
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(create, stack.plan.connectors))
+    timings[f"{len(stack.plan.connectors)} connectors running"] = time.perf_counter() - start
     return timings
 
 
@@ -174,9 +206,9 @@ def _variant(text: str) -> tuple[str, dict[str, str]]:
     return label, dict(item.split("=", 1) for item in settings.split(",") if item)
 
 
-def up_twice(work: Path, pipelines: int, floor_total: float, extra: dict[str, str]) -> None:
+def up_twice(work: Path, pipelines: int, floors: dict[str, float], extra: dict[str, str]) -> None:
     """On its own fresh Kafka, the first and the no-op ``up`` of the estate with ``extra``
-    engine environment: each one's wall time, ratio to the floor and CPU, then the state."""
+    engine environment: each one's wall time, ratio to each floor and CPU, then the state."""
     spec_file, port = generated_estate(work, pipelines)
     env = estate_env(work, spec_file, extra)
     platform = LocalPlatform(state_dir=work / "up" / "local")
@@ -185,9 +217,12 @@ def up_twice(work: Path, pipelines: int, floor_total: float, extra: dict[str, st
         for run in ("first up", "no-op up"):
             wall, document, cpu = bulkheads_up(env)
             changes = ", ".join(f"{n} {op}" for op, n in document["changes"].items())
+            ratios = ", ".join(
+                f"{wall / seconds:.1f}x the {name}" for name, seconds in floors.items()
+            )
             print(
-                f"  {run}: {wall:.1f} s (apply {document['seconds']} s), "
-                f"ratio to floor {wall / floor_total:.1f}x; changes: {changes or 'none'}"
+                f"  {run}: {wall:.1f} s (apply {document['seconds']} s), {ratios}; "
+                f"changes: {changes or 'none'}"
             )
             print("    cpu s: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
         states = list((work / "up" / "pulumi" / "backend").rglob("local.json"))
@@ -204,6 +239,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pipelines", type=int, default=30)
     parser.add_argument(
+        "--connect-parallel", type=int, default=64,
+        help="connectors the Connect floor creates at a time (default 64, the local stack's "
+        "engine steps)",
+    )  # fmt: skip
+    parser.add_argument(
         "--variant", action="append", type=_variant, default=[], metavar="LABEL:KEY=VALUE,…",
         help="engine environment of one series of up runs (repeatable; default: defaults:)",
     )  # fmt: skip
@@ -211,13 +251,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="up-floor-") as tmp:
         work = Path(tmp)
         spec_file, _ = generated_estate(work / "floor", args.pipelines)
-        cluster = plan_platform(load_platform(spec_file), ROOT).clusters["local"]
+        (work / "floor" / "data").mkdir()  # the FileStream sinks' files go there
+        plan = plan_platform(load_platform(spec_file), ROOT)
+        cluster = plan.clusters["local"]
         acls = sum(len(g.bindings) for g in cluster.grants)
         print(
             f"estate: {args.pipelines} pipelines, {len(cluster.topics)} topics, "
             f"{len(cluster.principals)} SCRAM users, {acls} ACLs, {len(cluster.quotas)} quotas"
-            f"; {machine()}"
+            f", {len(plan.pools)} workers, {len(plan.connectors)} connectors; {machine()}"
         )
+        passwords = {p.username: secrets.token_urlsafe(24) for p in cluster.principals}
         floor_platform = LocalPlatform(state_dir=work / "floor" / "kafka")
         try:
             connection = floor_platform.start_kafka(
@@ -225,16 +268,28 @@ def main() -> None:
             )
             libs = floor_platform.ensure_jars()
             compile_quota_floor(libs, work)
-            parts = floor(cluster, {**connection.client_config()}, libs, work)
+            parts = floor(cluster, {**connection.client_config()}, passwords, libs, work)
+            stack = AppliedStack(floor_platform, connection, plan, passwords)
+            connect_parts = connect_floor(stack, args.connect_parallel)
         finally:
             floor_platform.down()
-        floor_total = sum(parts.values())
-        print(f"floor (AdminClient): {floor_total:.1f} s  " + ", ".join(
-            f"{name} {seconds:.1f} s" for name, seconds in parts.items()
-        ))  # fmt: skip
+        floors = {
+            "floor (AdminClient)": sum(parts.values()),
+            "floor with Connect": sum(parts.values()) + sum(connect_parts.values()),
+        }
+        print(f"floor (AdminClient): {floors['floor (AdminClient)']:.1f} s  " + _parts(parts))
+        print(
+            f"floor with Connect (and the workers and connectors through REST, "
+            f"{args.connect_parallel} at a time): {floors['floor with Connect']:.1f} s  "
+            + _parts(connect_parts)
+        )
         for index, (label, extra) in enumerate(args.variant or [("defaults", {})]):
             print(f"{label} ({', '.join(f'{k}={v}' for k, v in extra.items()) or 'as shipped'}):")
-            up_twice(work / f"variant-{index}", args.pipelines, floor_total, extra)
+            up_twice(work / f"variant-{index}", args.pipelines, floors, extra)
+
+
+def _parts(parts: dict[str, float]) -> str:
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in parts.items())
 
 
 if __name__ == "__main__":

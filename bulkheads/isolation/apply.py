@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulkheads.connect import rest
+from bulkheads.connect import rest, secret_files
 from bulkheads.connect.config import connector_config, principal_overrides, scram_jaas_config
 from bulkheads.local.connection import SASL_MECHANISM, SECURITY_PROTOCOL, KafkaConnection
 from bulkheads.local.platform import LocalPlatform
@@ -111,12 +111,16 @@ class AppliedStack:
         try:
             stack.passwords = {p.username: secrets.token_urlsafe(24) for p in cluster.principals}
             apply_data_plane(platform, connection, cluster, stack.passwords)
-            with ThreadPoolExecutor(len(plan.pools)) as pool:
-                list(pool.map(stack._start_worker, plan.pools))
+            stack.start_workers()
         except BaseException:
             stack.close()
             raise
         return stack
+
+    def start_workers(self) -> None:
+        """Start every pool's worker, side by side (the data plane must be there)."""
+        with ThreadPoolExecutor(len(self.plan.pools)) as pool:
+            list(pool.map(self._start_worker, self.plan.pools))
 
     def _start_worker(self, pool: Any) -> None:
         worker = pool.worker
@@ -164,7 +168,8 @@ class AppliedStack:
 
     def create(self, pipeline: str, state: str | None = None) -> None:
         """Create ``pipeline``'s connector as the Connector component does (its own login
-        where the pool lets connectors choose one), in ``state`` (default: planned)."""
+        where the pool lets connectors choose one, sent as references to the pool's secret
+        files), in ``state`` (default: planned)."""
         plan = self.connector(pipeline)
         password = self.passwords[plan.username]
         pool = next(p for p in self.plan.pools if p.worker.pool == plan.pool)
@@ -178,7 +183,13 @@ class AppliedStack:
             }
         if pool.override_policy == "Principal":
             logins |= principal_overrides(plan.username, password)
-        config = connector_config(plan.connector_class, plan.tasks_max, {**plan.config, **logins})
+        secrets_dir = str(self.platform.secrets_dir(plan.pool))
+        secret_files.write(secrets_dir, plan.connector, logins)
+        config = connector_config(
+            plan.connector_class,
+            plan.tasks_max,
+            {**plan.config, **secret_files.references(secrets_dir, plan.connector, logins)},
+        )
         rest.create_connector(self.rest_url(pipeline), plan.connector, config, state or plan.state)
 
     def delete(self, pipeline: str) -> None:
