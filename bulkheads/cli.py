@@ -2,7 +2,8 @@
 
 Each verb group lives beside the layer it serves and registers itself here:
 ``validate``/``show`` (spec), ``plan`` (the physical plan), ``local`` (the embedded
-platform), ``up``/``preview`` (the main job). Conventions shared by every verb are in
+platform), ``up``/``preview`` (the main job), ``destroy``, and the operations verbs.
+Conventions shared by every verb are in
 ``bulkheads.cli_support``: exit 0 ok, 1 findings, 2 usage errors, never a traceback.
 ``--version`` and ``-v/--verbose`` (show build and engine logs) are accepted before or
 after the verb.
@@ -19,7 +20,7 @@ Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg
 
 
 def _registrars() -> list[Register]:
-    from bulkheads import main_job
+    from bulkheads import destroy_job, main_job
     from bulkheads.connect import commands as connect_commands
     from bulkheads.cost import commands as cost_commands
     from bulkheads.cutover import commands as cutover_commands
@@ -36,6 +37,7 @@ def _registrars() -> list[Register]:
         plan_commands.register,
         local_commands.register,
         main_job.register,
+        destroy_job.register,
         cost_commands.register,
         readiness_commands.register,
         ops_commands.register,

@@ -60,13 +60,15 @@ def known_stacks() -> list[str]:
     )
 
 
-def add_stack_argument(parser: argparse.ArgumentParser) -> None:
-    """``[STACK]`` and ``--stack STACK``: a stack name or a stack file (default: local)."""
+def add_stack_argument(parser: argparse.ArgumentParser, default: bool = True) -> None:
+    """``[STACK]`` and ``--stack STACK``: a stack name or a stack file (default: local;
+    without ``default`` the verb checks that one is named)."""
     parser.add_argument(
         "stack_positional",
         nargs="?",
         metavar="STACK",
-        help="stack name (local, dev, prod) or stack file; default: local",
+        help="stack name (local, dev, prod) or stack file; "
+        + ("default: local" if default else "no default: name it"),
     )
     parser.add_argument("--stack", dest="stack_option", metavar="STACK", help="same as STACK")
 

@@ -27,12 +27,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from pulumi import automation as auto
 
 from bulkheads import console
-from bulkheads.adoption_inputs import ADOPTION_FILE_ENV, managed_topics, write_adoption_file
+from bulkheads.adoption_inputs import ADOPTION_FILE_ENV
 from bulkheads.cli_support import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -50,20 +51,25 @@ from bulkheads.engine import (
     EngineError,
     backend_url,
     partition_salt,
-    pulumi_dir,
 )
 from bulkheads.engine_events import EngineRun
 from bulkheads.local.commands import start_local_clusters
 from bulkheads.local.errors import LocalPlatformError
 from bulkheads.local.paths import PROJECT_ROOT
 from bulkheads.local.platform import LocalPlatform
-from bulkheads.main_job import cutover_gates_pass, cutover_live_steps_pass, policy_options
+from bulkheads.main_job import (
+    cutover_gates_pass,
+    cutover_live_steps_pass,
+    hand_over_managed_topics,
+    handover_file,
+    policy_options,
+)
 from bulkheads.plan.errors import PlanError
 from bulkheads.plan.partitions import NETWORK, Estate, partition_estate, stack_of
 from bulkheads.plan.platform import plan_platform
 from bulkheads.spec.model import PlatformSpec
 from bulkheads.stacks import ESTATE_ENV, PARTITION_ENV
-from bulkheads.up_guard import UpInProgress, up_lock
+from bulkheads.up_guard import UpInProgress, recover_interrupted, unlocked, up_lock
 from policies.rules import catalogue
 
 
@@ -98,26 +104,17 @@ class Outcome:
 def run_all(args: argparse.Namespace, apply: bool) -> int:
     """Preview (or, ``apply``, up) every partition stack of ``args``' estate."""
     ref = resolve_stack(args)
-    spec = load_stack_spec(ref)
     verb = "up" if apply else "preview"
-    if spec.partition is None:
-        raise UsageError(
-            f"stack {ref.name!r} declares no partition, so it is one stack: run "
-            f"`bulkheads {verb} {ref.name}` (or set partition: cluster | cluster-owner)"
-        )
     if apply and not args.yes:
         raise UsageError(
             f"up --all of {ref.name!r} applies every partition stack: review "
             f"`bulkheads preview {ref.name} --all`, then pass --yes"
         )
-    try:
-        estate = partition_estate(plan_platform(spec, PROJECT_ROOT), spec.partition)
-    except PlanError as error:
-        raise Failed(str(error)) from None
+    spec, estate = estate_of(ref, verb)
     targets = partition_targets(getattr(args, "target", None) or [], ref.name, estate)
     if not _estate_rules_pass(ref, spec):
         return EXIT_FINDINGS
-    engine = _engine(args, ref, spec)
+    engine = partition_engine(args, ref, spec)
     if apply and spec.cutovers and not _cutover_steps_pass(engine, ref, spec, args):
         return EXIT_FINDINGS
     runner = partial_runner(engine, ref, spec, args, apply, targets)
@@ -137,6 +134,21 @@ def run_all(args: argparse.Namespace, apply: bool) -> int:
 Runner = Callable[[str, Outcome], None]
 
 
+def estate_of(ref: StackRef, verb: str) -> tuple[PlatformSpec, Estate]:
+    """``ref``'s validated spec and its partitions; a stack that declares no partition is a
+    usage error (it is one stack: ``bulkheads <verb> <stack>``)."""
+    spec = load_stack_spec(ref)
+    if spec.partition is None:
+        raise UsageError(
+            f"stack {ref.name!r} declares no partition, so it is one stack: run "
+            f"`bulkheads {verb} {ref.name}` (or set partition: cluster | cluster-owner)"
+        )
+    try:
+        return spec, partition_estate(plan_platform(spec, PROJECT_ROOT), spec.partition)
+    except PlanError as error:
+        raise Failed(str(error)) from None
+
+
 def partition_targets(urns: list[str], name: str, estate: Estate) -> dict[str, list[str]]:
     """``--target`` URNs by the partition they belong to (none: every partition runs);
     a URN of no partition stack of ``name``'s estate is a usage error naming the stacks."""
@@ -153,22 +165,28 @@ def partition_targets(urns: list[str], name: str, estate: Estate) -> dict[str, l
     return targets
 
 
-def run_waves(estate: Estate, name: str, runner: Runner, args: argparse.Namespace) -> list[Outcome]:
-    """Run every partition wave by wave; after a failure, skip what reads from it."""
-    outcomes = {p: Outcome(p, stack_of(name, p)) for wave in estate.waves() for p in wave}
+def run_waves(
+    estate: Estate, name: str, runner: Runner, args: argparse.Namespace, reverse: bool = False
+) -> list[Outcome]:
+    """Run every partition wave by wave; after a failure, skip what reads from it (with
+    ``reverse``, default False, the waves run last first and a failure skips what it
+    reads from: a destroy)."""
+    waves = tuple(reversed(estate.waves())) if reverse else estate.waves()
+    blocks = estate.dependencies if reverse else estate.dependents
+    outcomes = {p: Outcome(p, stack_of(name, p)) for wave in waves for p in wave}
     blocked: dict[str, str] = {}
-    for wave in estate.waves():
+    for wave in waves:
         ready = [p for p in wave if p not in blocked]
         for partition in wave:
             if partition in blocked:
                 outcomes[partition].reason = f"{blocked[partition]} failed"
-                _say(outcomes[partition].stack, f"skipped: {outcomes[partition].reason}")
+                say(outcomes[partition].stack, f"skipped: {outcomes[partition].reason}")
         with ThreadPoolExecutor(max_workers=max(1, min(args.parallel, len(ready) or 1))) as pool:
             list(pool.map(lambda p: runner(p, outcomes[p]), ready))
         for partition in ready:
             if outcomes[partition].status == "failed":
-                for dependent in estate.dependents(partition):
-                    blocked.setdefault(dependent, outcomes[partition].stack)
+                for blocked_partition in blocks(partition):
+                    blocked.setdefault(blocked_partition, outcomes[partition].stack)
     return list(outcomes.values())
 
 
@@ -187,11 +205,11 @@ def partial_runner(
         if targets and partition not in targets:
             outcome.status, outcome.reason = "untargeted", "no --target names this stack"
             return
-        outcome.run = EngineRun(progress=_progress(args, outcome.stack))
+        outcome.run = EngineRun(progress=partition_progress(args, outcome.stack))
         started = time.monotonic()
-        _say(outcome.stack, "up" if apply else "preview")
+        say(outcome.stack, "up" if apply else "preview")
         try:
-            with _salt(outcome.stack, ref):
+            with salted(outcome.stack, ref):
                 _apply(engine, ref, spec, partition, outcome, apply, args, targets.get(partition))
         except (auto.errors.CommandError, EngineError, UpInProgress, RuntimeError) as error:
             outcome.run.finished = False
@@ -201,7 +219,7 @@ def partial_runner(
         failed = not outcome.run.finished or outcome.run.errors or outcome.run.violations
         outcome.status = "failed" if failed else "ok"
         changes = ", ".join(f"{n} {op}" for op, n in outcome.run.changes.items()) or "no changes"
-        _say(outcome.stack, f"{outcome.status} in {outcome.seconds:.0f} s ({changes})")
+        say(outcome.stack, f"{outcome.status} in {outcome.seconds:.0f} s ({changes})")
 
     return run
 
@@ -218,7 +236,7 @@ def _apply(
 ) -> None:
     """Open ``partition``'s stack and preview it or, ``apply``, up it under its up lock
     (only ``target``'s URNs when given)."""
-    stack = _open(engine, ref, spec, partition, outcome.stack)
+    stack = open_partition(engine, ref, spec, partition, outcome.stack)
     diff = bool(getattr(args, "diff", False))
     options: dict[str, Any] = {
         **policy_options(ref.name),
@@ -231,7 +249,11 @@ def _apply(
     }
     if apply:
         with up_lock(outcome.stack):
-            result: auto.UpResult | auto.PreviewResult = stack.up(**options)
+            tell = partial(recovered_note, outcome.stack)
+            if recover_interrupted(stack, options["config_file"], tell, ref.name):
+                hand_over_managed_topics(stack, spec, outcome.stack, recovered=True)
+            up = partial(stack.up, **options)
+            result: auto.UpResult | auto.PreviewResult = unlocked(stack, up, tell, ref.name)
     else:
         result = stack.preview(**options)
     outcome.diff = result.stdout if diff else None
@@ -244,8 +266,8 @@ def _cutover_steps_pass(
     stack applied (it holds the estate's cutovers), before any partition stack runs."""
     name = stack_of(ref.name, NETWORK)
     try:
-        with _salt(name, ref):
-            network = _open(engine, ref, spec, NETWORK, name)
+        with salted(name, ref):
+            network = open_partition(engine, ref, spec, NETWORK, name)
             return cutover_gates_pass(args, ref, network) and cutover_live_steps_pass(
                 args, ref, network
             )
@@ -253,19 +275,20 @@ def _cutover_steps_pass(
         raise Failed(f"reading the cutovers' applied phases from {name!r}: {error}") from None
 
 
-def _salt(stack: str, ref: StackRef) -> AbstractContextManager[None]:
+def salted(stack: str, ref: StackRef) -> AbstractContextManager[None]:
     """What a command on the partition stack ``stack`` runs under: the estate's salt for a
     ``local`` estate (``bulkheads.engine.partition_salt``), nothing for any other."""
     return partition_salt(stack, ref.file) if ref.name == LOCAL_STACK else nullcontext()
 
 
-def _open(
+def open_partition(
     engine: Engine, ref: StackRef, spec: PlatformSpec, partition: str, name: str
 ) -> auto.Stack:
-    handover = pulumi_dir().resolve() / f"adoption-{name}.json"
+    """The stack ``name`` of ``partition``, its program told which partition it is and which
+    topics its state holds (``bulkheads.adoption_inputs``)."""
     env = {
         "BULKHEADS_SPEC_FILE": str(ref.file),
-        ADOPTION_FILE_ENV: str(handover),
+        ADOPTION_FILE_ENV: str(handover_file(name)),
         PARTITION_ENV: partition,
         ESTATE_ENV: ref.name,
     }
@@ -273,12 +296,13 @@ def _open(
         stack = engine.stack(name, extra_env=env, estate=ref.name)
     except BackendError as error:
         raise EngineError(str(error)) from None
-    deployment = stack.export_stack().deployment or {}
-    write_adoption_file(handover, managed_topics(deployment, spec.environment, spec.clusters))
+    hand_over_managed_topics(stack, spec, name)
     return stack
 
 
-def _engine(args: argparse.Namespace, ref: StackRef, spec: PlatformSpec) -> Engine:
+def partition_engine(args: argparse.Namespace, ref: StackRef, spec: PlatformSpec) -> Engine:
+    """The engine for ``ref``'s partition stacks, its backend checked and, for ``local``,
+    the estate's clusters started."""
     try:
         backend_url(ref.name)
         if ref.name == LOCAL_STACK:
@@ -303,13 +327,20 @@ def _estate_rules_pass(ref: StackRef, spec: PlatformSpec) -> bool:
     return not blocking
 
 
-def _progress(args: argparse.Namespace, stack: str) -> Callable[[str], None] | None:
+def partition_progress(args: argparse.Namespace, stack: str) -> Callable[[str], None] | None:
+    """With ``-v``, every step of ``stack`` as a line on stderr, named by its stack."""
     if not getattr(args, "verbose", False):
         return None
-    return lambda line: _say(stack, line)
+    return lambda line: say(stack, line)
 
 
-def _say(stack: str, line: str) -> None:
+def recovered_note(stack: str, note: str) -> None:
+    """What recovering an interrupted update of ``stack`` cleared, on stderr."""
+    say(stack, f"recovered: {note}")
+
+
+def say(stack: str, line: str) -> None:
+    """``[stack] line`` on stderr."""
     console.err().print(f"[{stack}] {line}", markup=False, highlight=False)
 
 

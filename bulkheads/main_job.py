@@ -227,8 +227,8 @@ def _up(args: argparse.Namespace) -> int:
     ref, stack = open_stack(args)
     options = engine_options(args)
     try:
-        if recover_interrupted(stack, options["config_file"], _recovered):
-            _hand_over_managed_topics(stack, load_stack_spec(ref), ref.name, recovered=True)
+        if recover_interrupted(stack, options["config_file"], recovered):
+            hand_over_managed_topics(stack, load_stack_spec(ref), ref.name, recovered=True)
     except auto.errors.CommandError as error:
         raise Failed(f"recovering the interrupted update failed: {error}") from None
     if not cutover_gates_pass(args, ref, stack):
@@ -248,12 +248,12 @@ def _up(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not cutover_live_steps_pass(args, ref, stack):
         return EXIT_FINDINGS
-    applied = EngineRun(progress=_progress_line(args))
+    applied = EngineRun(progress=progress_line(args))
     started = time.monotonic()
     try:
-        with _spinner(f"up of stack {ref.name!r}", applied):
+        with spinner(f"up of stack {ref.name!r}", applied):
             result = unlocked(stack, partial(stack.up, **options, on_event=applied.on_event),
-                              _recovered)  # fmt: skip
+                              recovered)  # fmt: skip
     except auto.errors.CommandError as error:
         _record_failure(applied, str(error))
         emit(args, {"schema": UP_SCHEMA, "stack": ref.name, "ok": False, **applied.document()},
@@ -369,11 +369,11 @@ def open_stack(
         engine = Engine.ensure(verbose=bool(getattr(args, "verbose", False)))
         env = {
             "BULKHEADS_SPEC_FILE": str(ref.file),
-            ADOPTION_FILE_ENV: str(_handover_file(ref.name)),
+            ADOPTION_FILE_ENV: str(handover_file(ref.name)),
             **(extra_env or {}),
         }
         stack = engine.stack(ref.name, extra_env=env)
-        _hand_over_managed_topics(stack, spec, ref.name)
+        hand_over_managed_topics(stack, spec, ref.name)
         return ref, stack
     except BackendError as error:
         raise UsageError(str(error)) from None
@@ -381,11 +381,12 @@ def open_stack(
         raise Failed(str(error)) from None
 
 
-def _handover_file(stack: str) -> Path:
+def handover_file(stack: str) -> Path:
+    """Where ``stack``'s program finds the topics its state holds (``adoption_inputs``)."""
     return pulumi_dir().resolve() / f"adoption-{stack}.json"
 
 
-def _hand_over_managed_topics(
+def hand_over_managed_topics(
     stack: auto.Stack, spec: PlatformSpec, name: str, recovered: bool = False
 ) -> None:
     """Tell the program which topics the stack already holds, and whether an interrupted
@@ -393,10 +394,10 @@ def _hand_over_managed_topics(
     ``<engine state>/adoption-<stack>.json``."""
     deployment = stack.export_stack().deployment or {}
     managed = managed_topics(deployment, spec.environment, spec.clusters)
-    write_adoption_file(_handover_file(name), managed, recovered)
+    write_adoption_file(handover_file(name), managed, recovered)
 
 
-def _recovered(note: str) -> None:
+def recovered(note: str) -> None:
     console.err().print(f"recovered: {note}", markup=False, highlight=False)
 
 
@@ -405,15 +406,15 @@ def preview_stack(
 ) -> tuple[EngineRun, str | None]:
     """Preview ``stack`` with ``args``' engine options: the run and, with ``--diff``, its
     diff; under the up lock, a stale state lock is cancelled first."""
-    run = EngineRun(progress=_progress_line(args))
+    run = EngineRun(progress=progress_line(args))
     stdout: str | None = None
 
     def preview() -> auto.PreviewResult:
         return stack.preview(**engine_options(args), on_event=run.on_event)
 
     try:
-        with _spinner(f"preview of stack {stack.name!r}", run):
-            stdout = (unlocked(stack, preview, _recovered) if under_up_lock else preview()).stdout
+        with spinner(f"preview of stack {stack.name!r}", run):
+            stdout = (unlocked(stack, preview, recovered) if under_up_lock else preview()).stdout
     except (auto.errors.CommandError, RuntimeError) as error:
         _record_failure(run, str(error))
     return run, stdout if args.diff else None
@@ -430,7 +431,7 @@ def _ok(run: EngineRun) -> bool:
     return run.finished and not run.errors and not run.violations
 
 
-def _progress_line(args: argparse.Namespace) -> Callable[[str], None] | None:
+def progress_line(args: argparse.Namespace) -> Callable[[str], None] | None:
     """With ``-v``, every step is a line on stderr (a terminal shows a spinner anyway)."""
     if not getattr(args, "verbose", False):
         return None
@@ -438,7 +439,7 @@ def _progress_line(args: argparse.Namespace) -> Callable[[str], None] | None:
 
 
 @contextmanager
-def _spinner(text: str, run: EngineRun) -> Iterator[None]:
+def spinner(text: str, run: EngineRun) -> Iterator[None]:
     """A spinner naming the latest step, on a terminal and without ``-v``."""
     with console.progress(text) as status:
         if status is not None and run.progress is None:

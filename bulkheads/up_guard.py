@@ -127,17 +127,27 @@ def live_lock_holders(stack: str, root: Path | None = None) -> list[int]:
     return holders
 
 
+def on_project_backend(stack: auto.Stack, estate: str | None = None) -> bool:
+    """Whether ``stack`` lives on the project's file backend: the ``local`` stack and the
+    partition stacks of the ``local`` estate (``estate``)."""
+    return (estate or stack.name) == LOCAL_STACK
+
+
 def unlocked(
-    stack: auto.Stack, operation: Callable[[], T], tell: Callable[[str], None] = lambda _: None
+    stack: auto.Stack,
+    operation: Callable[[], T],
+    tell: Callable[[str], None] = lambda _: None,
+    estate: str | None = None,
 ) -> T:
-    """Run ``operation`` (an engine command on ``stack``); if Pulumi's state lock of the
-    local stack is held by no live process, remove it with ``pulumi cancel`` (saying so
-    through ``tell``) and run it once more; otherwise raise :class:`StateLocked`. Must run
-    under :func:`up_lock`, which proves no other ``bulkheads up`` holds that lock."""
+    """Run ``operation`` (an engine command on ``stack``, a partition stack of ``estate``);
+    if Pulumi's state lock of a stack on the project's backend is held by no live process,
+    remove it with ``pulumi cancel`` (saying so through ``tell``) and run it once more;
+    otherwise raise :class:`StateLocked`. Must run under :func:`up_lock`, which proves no
+    other ``bulkheads up`` holds that lock."""
     try:
         return operation()
     except auto.errors.ConcurrentUpdateError:
-        if stack.name != LOCAL_STACK:
+        if not on_project_backend(stack, estate):
             raise StateLocked(
                 f"stack {stack.name!r} is locked by another update on its backend, which "
                 "may still be running elsewhere; nothing was changed. If you know it is "
@@ -160,14 +170,18 @@ def _cancel(stack: auto.Stack, tell: Callable[[str], None]) -> None:
 
 
 def recover_interrupted(
-    stack: auto.Stack, config_file: str | None = None, tell: Callable[[str], None] = lambda _: None
+    stack: auto.Stack,
+    config_file: str | None = None,
+    tell: Callable[[str], None] = lambda _: None,
+    estate: str | None = None,
 ) -> bool:
-    """Clear the stale state lock (local stack) and the pending operations an interrupted
-    ``up`` left (see the module docstring); must run under :func:`up_lock`;
-    ``config_file`` is the stack file when it is not the project's. Says what it cleared
-    through ``tell``; True when there was an interrupted update to recover."""
+    """Clear the stale state lock (a stack on the project's backend, see
+    :func:`on_project_backend`) and the pending operations an interrupted ``up`` left (see
+    the module docstring); must run under :func:`up_lock`; ``config_file`` is the stack
+    file when it is not the project's. Says what it cleared through ``tell``; True when
+    there was an interrupted update to recover."""
     stale_lock = (
-        stack.name == LOCAL_STACK
+        on_project_backend(stack, estate)
         and bool(state_locks(stack.name))
         and not live_lock_holders(stack.name)
     )
@@ -180,7 +194,7 @@ def recover_interrupted(
     def refresh() -> auto.RefreshResult:
         return stack.refresh(clear_pending_creates=True, color="never", config_file=config_file)
 
-    unlocked(stack, refresh, tell)
+    unlocked(stack, refresh, tell, estate)
     kinds = sorted({str(op.get("type", "?")) for op in pending})
     tell(
         f"cleared {len(pending)} pending operation(s) ({', '.join(kinds)}) of an interrupted "

@@ -104,6 +104,15 @@ class Estate:
             found |= frontier
         return tuple(sorted(found))
 
+    def dependencies(self, name: str) -> tuple[str, ...]:
+        """Every partition ``name`` reads from, directly or through another."""
+        found: set[str] = set()
+        frontier = set(self.partitions[name].depends_on)
+        while frontier:
+            found |= frontier
+            frontier = {d for p in frontier for d in self.partitions[p].depends_on} - found
+        return tuple(sorted(found))
+
 
 def stack_of(estate: str, partition: str) -> str:
     """The stack of ``partition`` of the estate stack ``estate``: ``<estate>-<partition>``."""

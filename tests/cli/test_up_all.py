@@ -99,7 +99,7 @@ def test_the_planned_rules_run_over_the_whole_estate_before_any_stack(
     assert shared != text
     file = tmp_path / "Pulumi.prod.yaml"
     file.write_text(shared)
-    monkeypatch.setattr("bulkheads.estate_job._engine", pytest.fail)
+    monkeypatch.setattr("bulkheads.estate_job.partition_engine", pytest.fail)
     args = argparse.Namespace(stack_positional=str(file), stack_option=None, yes=True)
     assert run_all(args, apply=True) == EXIT_FINDINGS
     assert "bulkheads-cluster-regulated-dedicated" in capsys.readouterr().err
@@ -155,8 +155,8 @@ def test_up_all_runs_the_cutover_gates_before_any_partition(
     applied phases) first, and a refusal applies nothing."""
     file = partitioned_prod(tmp_path)
     checked: list[str] = []
-    monkeypatch.setattr("bulkheads.estate_job._engine", lambda *a: None)
-    monkeypatch.setattr("bulkheads.estate_job._open", lambda *a: checked.append(a[-1]))
+    monkeypatch.setattr("bulkheads.estate_job.partition_engine", lambda *a: None)
+    monkeypatch.setattr("bulkheads.estate_job.open_partition", lambda *a: checked.append(a[-1]))
     monkeypatch.setattr("bulkheads.estate_job.cutover_gates_pass", lambda *a: False)
     monkeypatch.setattr("bulkheads.estate_job.run_waves", pytest.fail)
     args = argparse.Namespace(stack_positional=str(file), stack_option=None, yes=True)

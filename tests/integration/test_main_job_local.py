@@ -127,3 +127,40 @@ def test_up_json_conforms_and_the_stacks_own_topics_are_not_refused_after(
     second = conforming(noop.stdout, "up")
     assert set(second["changes"]) == {"same"} and second["steps"] == []
     assert second["seconds"] == 0 and second["outputs"] == document["outputs"]
+
+
+def test_destroy_deletes_the_stack_keeps_the_retained_topic_and_up_adopts_it_again(
+    workspace: Workspace,
+) -> None:
+    """Last in this module: it tears the stack down. The preview names what goes and stays;
+    the destroy deletes the stack's own topics with their data and keeps the retained one;
+    the next ``up`` adopts it instead of failing to create it."""
+    preview = workspace.cli("destroy", "--preview-only")
+    assert preview.returncode == 0, preview.stderr[-3000:]
+    planned = conforming(preview.stdout, "destroy")
+    assert planned["ok"] and planned["preview_only"] and planned["delete"] > 0
+    kept = {k["topic"] for k in planned["kept"]}
+    live_pool = {t for t in workspace.topics if t.startswith("_connect.live-ingest.")}
+    assert kept == {RETAINED, *live_pool} and len(live_pool) == 3
+    assert NOT_OURS in planned["topics_with_data"] and RETAINED not in planned["topics_with_data"]
+    assert set(workspace.topics) <= set(workspace.admin.list_topics(timeout=10).topics)
+
+    unasked = workspace.cli("destroy")  # stdin is not a terminal, and no --yes
+    assert unasked.returncode == 2 and "needs a yes" in unasked.stderr
+
+    destroyed = workspace.cli("destroy", "--yes")
+    assert destroyed.returncode == 0, destroyed.stderr[-3000:]
+    document = conforming(destroyed.stdout, "destroy")
+    assert document["ok"] and not document["preview_only"]
+    # the engine also counts the retained topics, components and providers it drops
+    assert document["changes"]["delete"] >= document["delete"] + len(kept)
+    again = conforming(workspace.cli("destroy", "--preview-only").stdout, "destroy")
+    assert (again["delete"], again["kept"]) == (0, [])  # the state holds nothing any more
+    left = set(workspace.admin.list_topics(timeout=10).topics)
+    assert kept <= left and NOT_OURS not in left
+
+    up = workspace.cli("up", "--yes")
+    assert up.returncode == 0, up.stderr[-3000:]
+    steps = conforming(up.stdout, "up")["steps"]
+    imported = {s["urn"] for s in steps if s["op"] == "import"}
+    assert len(imported) == len(kept) and f"data-topic-{RETAINED}-topic" in " ".join(imported)

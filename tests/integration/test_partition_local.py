@@ -13,6 +13,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +27,8 @@ import yaml
 from bulkheads.cli import main
 from bulkheads.engine import Engine
 from bulkheads.local import LocalPlatform
+from tests.integration.test_stack_local import eventually
+from tests.integration.test_up_faults_local import UP_TIMEOUT, _started_by_engine
 
 pytestmark = pytest.mark.integration
 
@@ -33,6 +38,7 @@ DEADLINE = 120.0
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector"
 TOPIC = "raw.orders.events"
+REFUNDS = "raw.orders.refunds"
 
 
 def estate_file(directory: Path, free_port: Callable[[], int]) -> Path:
@@ -183,3 +189,97 @@ def test_the_west_stack_holds_no_east_resource(estate: tuple[Path, dict[str, Any
     assert any("local-cluster-west" in urn for urn in urns)
     assert not any("local-cluster-east" in urn for urn in urns)
     assert any(r["type"] == "pulumi:pulumi:StackReference" for r in resources)
+
+
+def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``bulkheads ARGV`` in its own process (this module's state dirs), output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "bulkheads.cli", *argv], cwd=ROOT, capture_output=True,
+        text=True, timeout=UP_TIMEOUT, check=False,
+    )  # fmt: skip
+
+
+def test_an_up_all_killed_in_a_partition_is_recovered_by_the_next(
+    estate: tuple[Path, dict[str, Any]],
+) -> None:
+    """SIGKILL an ``up --all`` while it applies east's new pipeline: the next ``up --all``
+    clears the state lock the killed engine left on ``local-east`` (no manual ``pulumi
+    cancel``), converges, and a preview then shows nothing to change."""
+    file, _ = estate
+    document = yaml.safe_load(file.read_text(encoding="utf-8"))
+    pipelines = document["config"]["bulkheads:platform"]["pipelines"]
+    pipelines["orders-refunds"] = {
+        **pipelines["orders-events"],
+        "connector": {
+            "class": FILE_SOURCE,
+            "config": {"file": str(file.parent / "data" / "refunds.jsonl"), "topic": REFUNDS},
+        },
+        "writes": [{"topic": REFUNDS, "partitions": 1}],
+    }
+    file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    harness = LocalPlatform(state_dir=Path(os.environ["BULKHEADS_STATE_DIR"]))
+    locks = Path(os.environ["BULKHEADS_PULUMI_DIR"]) / "backend" / ".pulumi" / "locks"
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "bulkheads.cli", "up", str(file), "--all", "--yes"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + UP_TIMEOUT
+    while not (
+        list(locks.rglob("local-east/*.json")) and REFUNDS in harness.existing_topics("east")
+    ):
+        assert killed.poll() is None, "the up --all ended before applying east"
+        assert time.monotonic() < deadline, "the up --all never started applying east"
+        time.sleep(0.2)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait(timeout=30)
+    home = str(Path(os.environ["BULKHEADS_PULUMI_DIR"]) / "home")
+    eventually(lambda: not _started_by_engine(home), "the killed engine's plugins to exit")
+    assert list(locks.rglob("local-east/*.json")), "the killed engine left no state lock"
+
+    again = cli("up", str(file), "--all", "--yes", "--json")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "[local-east] recovered: removed the state lock" in again.stderr, again.stderr
+    preview = cli("preview", str(file), "--all", "--json")
+    assert preview.returncode == 0, preview.stderr[-3000:]
+    for part in json.loads(preview.stdout)["partitions"]:
+        assert set(part["changes"]) <= {"same"}, part
+
+
+def destroy_all(file: Path, *flags: str) -> dict[str, Any]:
+    """``bulkheads destroy <file> --all --json FLAGS``, its document and exit code."""
+    out = file.parent / "destroy.json"
+    with out.open("w") as handle, contextlib.redirect_stdout(handle):
+        code = main(["destroy", str(file), "--all", "--json", *flags])
+    document: dict[str, Any] = json.loads(out.read_text())
+    document["exit"] = code
+    return document
+
+
+def test_destroy_all_goes_dependents_first_and_keeps_live_topics(
+    estate: tuple[Path, dict[str, Any]],
+) -> None:
+    """Last in this module: it tears the estate down. The preview deletes nothing; the
+    destroy empties every partition stack, west before east before the network, stops the
+    workers and leaves east's live topic (retain_on_delete) with its records on east."""
+    file, _ = estate
+    harness = LocalPlatform(state_dir=Path(os.environ["BULKHEADS_STATE_DIR"]))
+    preview = destroy_all(file, "--preview-only")
+    assert preview["exit"] == 0, json.dumps(preview["partitions"], indent=2)
+    assert preview["waves"] == [["west"], ["east"], ["network"]]
+    by_stack = {p["stack"]: p for p in preview["partitions"]}
+    assert list(by_stack) == ["local-west", "local-east", "local-network"]
+    assert by_stack["local-west"]["delete"] > 0 and by_stack["local-east"]["delete"] > 0
+    assert by_stack["local-network"]["delete"] == 0  # a local network is components only
+    assert TOPIC in {k["topic"] for k in by_stack["local-east"]["kept"]}
+    assert harness.worker_pid("west-derived") is not None  # the preview deleted nothing
+
+    document = destroy_all(file, "--yes")
+    assert document["exit"] == 0, json.dumps(document["partitions"], indent=2)
+    engine = Engine.ensure()
+    for partition in ("network", "east", "west"):
+        stack = engine.stack(f"local-{partition}", estate="local")
+        left = (stack.export_stack().deployment or {}).get("resources") or []
+        assert left == [], f"local-{partition} still holds {[r['urn'] for r in left]}"
+    assert harness.worker_pid("east-ingest") is None
+    assert harness.worker_pid("west-derived") is None
+    assert TOPIC in harness.existing_topics("east")

@@ -152,3 +152,14 @@ def test_validate_names_the_partition_problem(tmp_path: Path) -> None:
     bad.write_text(text.replace(marker, marker + "    partition: rows\n"))
     with pytest.raises(SpecError, match="partition"):
         load_platform(bad)
+
+
+@pytest.mark.parametrize("by", ["cluster", "cluster-owner"])
+def test_dependencies_are_the_inverse_of_dependents(by: str) -> None:
+    plan = plan_platform(load_platform(ROOT / "stacks" / "Pulumi.prod.yaml"), ROOT)
+    estate = partition_estate(plan, by)
+    names = list(estate.partitions)
+    for a in names:
+        for b in names:
+            assert (b in estate.dependents(a)) == (a in estate.dependencies(b)), (a, b)
+    assert estate.dependencies(NETWORK) == ()
