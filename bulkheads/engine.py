@@ -96,12 +96,16 @@ def backend_url(stack: str) -> str:
 def partition_salt(stack: str, estate_file: Path) -> Iterator[None]:
     """While the engine runs on local partition ``stack``: its stack file holding the
     estate file's ``encryptionsalt`` (so its secrets are the estate's), unless the file
-    exists; removed afterwards, leaving ``stacks/`` as it was."""
+    exists; removed afterwards, leaving ``stacks/`` as it was. A file holding only that
+    salt is a killed run's leftover (SIGKILL skips the removal): it is taken over, and
+    removed afterwards too."""
     path = PROJECT_ROOT / "stacks" / f"Pulumi.{stack}.yaml"
     salt = (yaml.safe_load(estate_file.read_text(encoding="utf-8")) or {}).get("encryptionsalt")
-    made = salt is not None and not path.exists()
-    if made:
-        path.write_text(yaml.safe_dump({"encryptionsalt": salt}), encoding="utf-8")
+    ours = yaml.safe_dump({"encryptionsalt": salt})
+    leftover = path.is_file() and path.read_text(encoding="utf-8") == ours
+    made = salt is not None and (leftover or not path.exists())
+    if made and not leftover:
+        path.write_text(ours, encoding="utf-8")
     try:
         yield
     finally:

@@ -235,10 +235,13 @@ def test_an_up_all_killed_in_a_partition_is_recovered_by_the_next(
     home = str(Path(os.environ["BULKHEADS_PULUMI_DIR"]) / "home")
     eventually(lambda: not _started_by_engine(home), "the killed engine's plugins to exit")
     assert list(locks.rglob("local-east/*.json")), "the killed engine left no state lock"
+    leftover = ROOT / "stacks" / "Pulumi.local-east.yaml"  # the partition salt's file
+    assert leftover.is_file(), "SIGKILL came before east's engine ran"
 
     again = cli("up", str(file), "--all", "--yes", "--json")
     assert again.returncode == 0, again.stderr[-3000:]
     assert "[local-east] recovered: removed the state lock" in again.stderr, again.stderr
+    assert not leftover.exists(), "the killed run's salt file was left in stacks/"
     preview = cli("preview", str(file), "--all", "--json")
     assert preview.returncode == 0, preview.stderr[-3000:]
     for part in json.loads(preview.stdout)["partitions"]:
