@@ -24,8 +24,9 @@ the variable.
 Parallelism: the engine runs 4 steps per core at a time (8 on 2 cores), and the kafka
 provider sends ACL creates in batches 500 ms after the last one queued, so a first ``up``
 of many ACLs waits on those windows, not on a CPU. The ``local`` stack runs with
-``PULUMI_PARALLEL=64`` (``LOCAL_PARALLEL``) unless the environment sets it (30 pipelines,
-827 resources: 87.7 s at 8, 54.5 s at 64; ``bench/up_floor.py --variant``). Other stacks
+``PULUMI_PARALLEL=256`` (``LOCAL_PARALLEL``) unless the environment sets it (30 pipelines,
+827 resources: 87.7 s at 8, 54.5 s at 64; 173 pipelines, 4,356 resources: 134.8 s at 64,
+118.4 s at 256; ``bench/up_floor.py --variant``). Other stacks
 keep the engine's default: their providers' API limits are the user's to weigh.
 
 A partitioned estate's stacks (``<estate>-<partition>``) live where their estate does:
@@ -58,7 +59,7 @@ from bulkheads.local.paths import PROJECT_ROOT
 KAFKA_PROVIDER_VERSION = "3.13.0"
 LOCAL_PASSPHRASE = "bulkheads-local"
 LOCAL_STACK = "local"
-LOCAL_PARALLEL = 64
+LOCAL_PARALLEL = 256
 BUILD_SCRIPT = PROJECT_ROOT / "toolchain" / "build.sh"
 BUILD_LOG_TAIL = 40
 

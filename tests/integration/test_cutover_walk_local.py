@@ -32,6 +32,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,7 @@ class Walk:
     harness: LocalPlatform
     endpoints: Endpoints
     writer: Writer
+    partitioned: bool = False  # a ``partition: cluster`` estate, applied by ``up --all``
     figures: list[str] = field(default_factory=list)
     seen: Counter[int] = field(default_factory=Counter)
 
@@ -104,13 +106,19 @@ class Walk:
         self.stack_file.write_text(yaml.safe_dump(document))
 
     def up(self, phase: CutoverPhase) -> tuple[float, str]:
-        """Declare ``phase`` and apply it; the seconds it took and what ``up`` said."""
+        """Declare ``phase`` and apply it (every partition stack, when partitioned); the
+        seconds it took and what ``up`` said."""
         self.set_phase(phase)
         started = time.monotonic()
-        run = _cli(self.env, "up", "local", "--yes", "--json", "--max-lag", str(MAX_LAG))
+        stack = (str(self.stack_file), "--all") if self.partitioned else ("local",)
+        run = _cli(self.env, "up", *stack, "--yes", "--json", "--max-lag", str(MAX_LAG))
         assert run.returncode == 0, f"up of {phase}: {run.stdout[-2000:]}{run.stderr[-4000:]}"
         document = json.loads(run.stdout)
-        assert document["ok"] and document["outputs"]["platform"]["cutovers"] == {CUTOVER: phase}
+        if self.partitioned:
+            assert document["ok"] and {p["status"] for p in document["partitions"]} == {"ok"}
+        else:
+            cutovers = document["outputs"]["platform"]["cutovers"]
+            assert document["ok"] and cutovers == {CUTOVER: phase}
         return time.monotonic() - started, run.stderr
 
     def wait_for_gate(self, phase: CutoverPhase, timeout: float = 180) -> None:
@@ -179,9 +187,17 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int]) -> Iterator[Walk]:
-    """The stack file on free ports, its clusters started by ``bulkheads local up STACK``;
-    stops every worker and node it started."""
-    state = tmp_path_factory.mktemp("cutover-walk")
+    with open_walk(tmp_path_factory.mktemp("cutover-walk"), free_port) as opened:
+        yield opened
+
+
+@contextmanager
+def open_walk(
+    state: Path, free_port: Callable[[], int], partition: str | None = None
+) -> Iterator[Walk]:
+    """The stack file on free ports under ``state`` (with ``partition``, that estate of
+    partition stacks, with the local stack's salt), its clusters started by ``bulkheads
+    local up STACK``; stops every worker and node it started."""
     data = state / "data"
     data.mkdir()
     document = yaml.safe_load(FIXTURE.read_text())
@@ -194,6 +210,10 @@ def walk(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int])
     pipelines["orders-events"]["connector"]["config"]["file"] = str(data / "input.txt")
     pipelines["orders-archive"]["connector"]["config"]["file"] = str(data / "output.txt")
     platform["cutovers"][CUTOVER]["checkpoint_interval"] = f"{CHECKPOINT_MS}ms"
+    if partition is not None:
+        platform["partition"] = partition
+        local = yaml.safe_load((ROOT / "stacks" / "Pulumi.local.yaml").read_text())
+        document["encryptionsalt"] = local["encryptionsalt"]
     stack_file = state / "Pulumi.local.yaml"
     stack_file.write_text(yaml.safe_dump(document))
     env = {
@@ -217,8 +237,8 @@ def walk(tmp_path_factory: pytest.TempPathFactory, free_port: Callable[[], int])
             path.write_text("".join(f"{k}={v}\n" for k, v in config.items()))
             configs[cluster] = path
         endpoints = Endpoints(load_platform(stack_file), client_configs=configs)
-        walk = Walk(env, stack_file, data / "output.txt", harness, endpoints, writer)
-        yield walk
+        output = data / "output.txt"
+        yield Walk(env, stack_file, output, harness, endpoints, writer, partition is not None)
     finally:
         writer.running = False
         harness.down()
@@ -246,7 +266,7 @@ def _target_offsets(walk: Walk) -> dict[int, tuple[int, int]]:
     return landed
 
 
-def _consumer_move(walk: Walk, step: str) -> None:
+def consumer_move(walk: Walk, step: str) -> None:
     """Advance to ``consumers``: ``up`` stops the sink on ``classic`` first; it starts on
     ``target`` at or after the offsets translated before the move, and re-reads at most
     ``REREAD_BOUND`` per partition."""
@@ -281,7 +301,7 @@ def test_a_source_and_sink_walk_every_phase_and_back_with_nothing_lost(walk: Wal
     reads = walk.await_complete("mirror")
     walk.figures.append(f"mirror: up {seconds:.0f}s; {sum(reads.values())} records so far")
 
-    _consumer_move(walk, "consumers")
+    consumer_move(walk, "consumers")
 
     seconds, said = walk.up("mirror")  # rollback from consumers
     assert "'orders-archive': resumes on the old cluster where it stopped" in said, said
@@ -296,7 +316,7 @@ def test_a_source_and_sink_walk_every_phase_and_back_with_nothing_lost(walk: Wal
     )
     assert returned <= PARTITIONS * OFFSET_LAG_MAX, returned
 
-    _consumer_move(walk, "consumers again")
+    consumer_move(walk, "consumers again")
 
     walk.wait_for_gate("producers")
     seconds, _ = walk.up("producers")

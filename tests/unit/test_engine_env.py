@@ -39,7 +39,7 @@ def test_the_local_stack_runs_more_steps_at_a_time(
 ) -> None:
     monkeypatch.delenv("PULUMI_PARALLEL", raising=False)
     monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://bucket/state")
-    assert engine(tmp_path).env("local")["PULUMI_PARALLEL"] == "64"
+    assert engine(tmp_path).env("local")["PULUMI_PARALLEL"] == "256"
     assert "PULUMI_PARALLEL" not in engine(tmp_path).env("prod")
     monkeypatch.setenv("PULUMI_PARALLEL", "4")
     assert engine(tmp_path).env("local")["PULUMI_PARALLEL"] == "4"
