@@ -125,10 +125,9 @@ def run_destroy(args: argparse.Namespace) -> int:
 def _destroy_one(args: argparse.Namespace, stack: auto.Stack) -> int:
     """Say what goes and stays, ask, destroy; report."""
     plan = teardown(stack.export_stack().deployment or {})
-    run = EngineRun(progress=progress_line(args))
-    document = _document(stack.name, plan, run, preview_only=True)
-    if plan.protected or args.preview_only or not plan.deleted:
-        emit(args, document, render)
+    document = _document(stack.name, plan, bool(args.preview_only))
+    if plan.protected or args.preview_only or not (plan.deleted or plan.kept):
+        emit(args, document, render)  # a refusal, a preview, or a state with nothing to destroy
         return EXIT_FINDINGS if plan.protected else EXIT_OK
     if not wants_json(args):
         console.err().print(render(document), markup=False, highlight=False)
@@ -136,6 +135,7 @@ def _destroy_one(args: argparse.Namespace, stack: auto.Stack) -> int:
     if not args.yes and not Confirm.ask(question, console=console.err()):
         console.err().print("nothing deleted")
         return EXIT_OK
+    run = EngineRun(progress=progress_line(args))
     started = time.monotonic()
     try:
         with spinner(f"destroy of stack {stack.name!r}", run):
@@ -145,15 +145,18 @@ def _destroy_one(args: argparse.Namespace, stack: auto.Stack) -> int:
         run.finished = False
         if not run.errors:
             run.errors.append("\n".join(str(error).strip().splitlines()[-20:]))
-    document = _document(stack.name, plan, run, preview_only=False)
+    document = _document(stack.name, plan, preview_only=False, run=run)
     document["seconds"] = round(time.monotonic() - started)
     emit(args, document, render)
     return EXIT_OK if document["ok"] else EXIT_FINDINGS
 
 
-def _document(name: str, plan: Teardown, run: EngineRun, preview_only: bool) -> dict[str, Any]:
-    recorded = run.document()
-    ran = preview_only or (run.finished and not run.errors)
+def _document(
+    name: str, plan: Teardown, preview_only: bool, run: EngineRun | None = None
+) -> dict[str, Any]:
+    """The ``bulkheads.destroy/1`` document; ``run`` is the engine's destroy, if it ran."""
+    recorded = (run or EngineRun()).document()
+    ran = run is None or (run.finished and not run.errors)
     return {
         "schema": SCHEMA,
         "stack": name,

@@ -150,3 +150,18 @@ def test_all_runs_dependents_first_and_a_failure_keeps_what_it_reads_from() -> N
     for kept in estate.dependencies("lake"):
         assert outcomes[kept].status == "skipped" and outcomes[kept].reason == "prod-lake failed"
     assert NETWORK in estate.dependencies("lake") and NETWORK not in ran
+
+
+def test_a_state_of_retained_topics_only_is_still_destroyed_and_an_empty_one_is_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    retained = {"resources": [DEPLOYMENT["resources"][3]]}  # the live topic alone
+    stack = FakeStack(retained, {"delete": 1})
+    assert _destroy_one(args(), stack) == EXIT_OK  # type: ignore[arg-type]
+    assert stack.destroyed  # the state forgets it; the topic stays on its cluster
+    assert json.loads(capsys.readouterr().out)["kept"][0]["topic"] == "raw.orders"
+
+    empty = FakeStack({"resources": DEPLOYMENT["resources"][:3]}, {})  # no managed resource
+    assert _destroy_one(args(), empty) == EXIT_OK  # type: ignore[arg-type]
+    assert not empty.destroyed
+    assert json.loads(capsys.readouterr().out)["ok"]
