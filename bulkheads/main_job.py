@@ -86,6 +86,7 @@ from bulkheads.up_guard import (
     StateLocked,
     UpInProgress,
     recover_interrupted,
+    sigint_seen,
     unlocked,
     up_lock,
     wait_for_engine,
@@ -208,16 +209,19 @@ def run_up(args: argparse.Namespace) -> int:
             "review `bulkheads preview` and run `bulkheads up --yes`"
         )
     try:
-        with up_lock(ref.name):
+        with up_lock(ref.name), sigint_seen() as interrupted:
             try:
-                return _up(args)
+                code = _up(args)
+                if code == EXIT_OK or not interrupted():
+                    return code
             except KeyboardInterrupt:
-                wait_for_engine()  # it finishes its in-flight steps, under the lock
-                console.err().print(
-                    f"up of stack {ref.name!r} interrupted; run `bulkheads up` again to "
-                    "apply the rest (it clears what the interrupted update left)"
-                )
-                return EXIT_INTERRUPTED
+                pass
+            wait_for_engine()  # it finishes its in-flight steps, under the lock
+            console.err().print(
+                f"up of stack {ref.name!r} interrupted; run `bulkheads up` again to "
+                "apply the rest (it clears what the interrupted update left)"
+            )
+            return EXIT_INTERRUPTED
     except (UpInProgress, StateLocked) as error:
         raise Failed(str(error)) from None
 

@@ -32,10 +32,13 @@ import contextlib
 import fcntl
 import json
 import os
+import signal
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TypeVar
 
 import psutil
@@ -88,6 +91,32 @@ def up_lock(stack: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def sigint_seen() -> Iterator[Callable[[], bool]]:
+    """While open (in the main thread), note every SIGINT before handing it on as usual
+    (a ``KeyboardInterrupt``); yields whether one came. The engine gets the same SIGINT
+    and may fail its update before the interrupt reaches the code that waits on it, so an
+    ``up`` that failed after a SIGINT was interrupted, not broken."""
+    seen = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield seen.is_set
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        seen.set()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield seen.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def wait_for_engine(timeout: float = ENGINE_GRACE) -> None:
     """Wait (up to ``timeout`` s) for this process's children (the Pulumi CLI and its
     plugins) to exit: after a SIGINT they finish their in-flight steps and write the state,
@@ -117,14 +146,23 @@ def state_locks(stack: str, root: Path | None = None) -> list[dict[str, object]]
 
 def live_lock_holders(stack: str, root: Path | None = None) -> list[int]:
     """Pids alive on this host that hold a state lock of ``stack`` in the local file
-    backend (under ``root``, default the engine's dir)."""
+    backend (under ``root``, default the engine's dir). A zombie (a killed engine its
+    reaper has not yet collected) holds nothing."""
     holders = []
     for lock in state_locks(stack, root):
         with contextlib.suppress(TypeError, ValueError):
             pid = int(str(lock.get("pid", 0)))
-            if lock.get("hostname") == socket.gethostname() and psutil.pid_exists(pid):
+            if lock.get("hostname") == socket.gethostname() and _alive(pid):
                 holders.append(pid)
     return holders
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process on this host, not a zombie."""
+    try:
+        return bool(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def on_project_backend(stack: auto.Stack, estate: str | None = None) -> bool:

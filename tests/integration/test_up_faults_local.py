@@ -168,9 +168,9 @@ def _applying(stack: FaultStack, topics: set[str]) -> bool:
 
 def _interrupted(
     stack: FaultStack, fault: Callable[[subprocess.Popen[str]], None], *topics: str
-) -> subprocess.Popen[str]:
+) -> subprocess.CompletedProcess[str]:
     """Start an ``up``, apply ``fault`` once its update has begun a step (made ``topics``),
-    wait for it."""
+    wait for it; its exit code and output."""
     process = stack.up()
     deadline = time.monotonic() + UP_TIMEOUT
     while not _applying(stack, set(topics)):
@@ -178,13 +178,13 @@ def _interrupted(
         assert time.monotonic() < deadline, "the up never started applying"
         time.sleep(0.2)
     fault(process)
-    process.communicate(timeout=UP_TIMEOUT)
+    out, err = process.communicate(timeout=UP_TIMEOUT)
     home = str(Path(stack.env["BULKHEADS_PULUMI_DIR"]) / "home")
     try:
         eventually(lambda: not _started_by_engine(home), "the engine's plugins to exit with it")
     except AssertionError as error:
         raise AssertionError(f"{error}: {_started_by_engine(home)}") from None
-    return process
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def _started_by_engine(home: str) -> list[str]:
@@ -224,7 +224,7 @@ def test_two_ups_at_once_the_second_is_refused_and_nothing_is_corrupted(
 def test_an_up_interrupted_by_sigint_is_recovered_by_the_next(stack: FaultStack) -> None:
     topic = stack.add_source("orders-sigint")
     interrupted = _interrupted(stack, lambda p: os.killpg(p.pid, signal.SIGINT), topic)
-    assert interrupted.returncode == 130, interrupted.returncode  # interrupted, not done
+    assert interrupted.returncode == 130, interrupted.stderr[-3000:]  # interrupted, not done
     stack.up_ok()
     stack.converged()
 
@@ -232,7 +232,7 @@ def test_an_up_interrupted_by_sigint_is_recovered_by_the_next(stack: FaultStack)
 def test_an_up_killed_by_sigkill_is_recovered_by_the_next(stack: FaultStack) -> None:
     topic, derived = stack.add_source("orders-sigkill"), stack.add_derived_sink()
     killed = _interrupted(stack, lambda p: os.killpg(p.pid, signal.SIGKILL), topic, derived)
-    assert killed.returncode == -signal.SIGKILL
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     err = stack.up_ok()
     notes = [line for line in err.splitlines() if line.startswith("recovered:")]
     print(f"\nrecovery after SIGKILL: {notes}")
@@ -259,7 +259,7 @@ def test_the_broker_killed_mid_up_converges_on_rerun_and_loses_no_live_record(
             os.kill(pid, signal.SIGKILL)
 
         failed = _interrupted(stack, kill_broker, topic)
-        assert failed.returncode == 1, failed.returncode  # the update failed mid-way
+        assert failed.returncode == 1, failed.stderr[-3000:]  # the update failed mid-way
         stack.up_ok()  # starts the broker again and applies the rest
         stack.converged()
     finally:

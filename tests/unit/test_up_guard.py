@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import psutil
 import pytest
 from pulumi import automation as auto
 from pulumi.automation._cmd import CommandResult
@@ -24,6 +25,7 @@ from bulkheads.up_guard import (
     live_lock_holders,
     lock_path,
     recover_interrupted,
+    sigint_seen,
     unlocked,
     up_lock,
 )
@@ -146,6 +148,23 @@ def test_a_lock_of_a_dead_process_is_stale(pulumi_dir: Path) -> None:
     assert live_lock_holders("local") == []
 
 
+def test_a_lock_of_a_zombie_is_stale(pulumi_dir: Path) -> None:
+    """A SIGKILLed engine stays a zombie until its reaper collects it; it holds nothing."""
+    killed = subprocess.Popen(["sleep", "60"])
+    killed.kill()
+    zombie = psutil.Process(killed.pid)
+    for _ in range(50):
+        if zombie.status() == psutil.STATUS_ZOMBIE:
+            break
+        time.sleep(0.05)
+    assert zombie.status() == psutil.STATUS_ZOMBIE  # not reaped: no wait() yet
+    write_lock(pulumi_dir, killed.pid)
+    try:
+        assert live_lock_holders("local") == []
+    finally:
+        killed.wait()
+
+
 def test_a_stale_lock_alone_is_an_interrupted_update_to_recover(pulumi_dir: Path) -> None:
     dead = subprocess.Popen(["true"])
     dead.wait()
@@ -163,3 +182,36 @@ def test_no_lock_and_no_pending_operation_is_nothing_to_recover(pulumi_dir: Path
     stack = Stack([])
     assert recover_interrupted(stack) is False  # type: ignore[arg-type]
     assert stack.calls == []
+
+
+def test_a_sigint_is_noted_and_still_interrupts() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    with sigint_seen() as interrupted:
+        assert not interrupted()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # the handler raises before this ends
+        assert interrupted()
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_an_up_that_fails_after_a_sigint_was_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine got the same SIGINT and failed its update; the interrupt itself was
+    swallowed on the way (here: caught), so the up's failure is the interruption's."""
+    from bulkheads import main_job
+
+    def up_swallowing_the_interrupt(_args: object) -> int:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass
+        return main_job.EXIT_FINDINGS
+
+    monkeypatch.setattr(main_job, "_up", up_swallowing_the_interrupt)
+    monkeypatch.setattr(main_job, "resolve_stack", lambda _args: SimpleNamespace(name="local"))
+    monkeypatch.setattr(main_job, "wait_for_engine", lambda: None)
+    args = SimpleNamespace(all=False, yes=True)
+    assert main_job.run_up(args) == main_job.EXIT_INTERRUPTED  # type: ignore[arg-type]
+    monkeypatch.setattr(main_job, "_up", lambda _args: main_job.EXIT_FINDINGS)
+    assert main_job.run_up(args) == main_job.EXIT_FINDINGS  # type: ignore[arg-type]
