@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from pulumi import automation as auto
 from pulumi.automation._cmd import CommandResult
 
+from bulkheads.cli_support import EXIT_FINDINGS
 from bulkheads.up_guard import (
     StateLocked,
     UpInProgress,
@@ -184,17 +186,39 @@ def test_no_lock_and_no_pending_operation_is_nothing_to_recover(pulumi_dir: Path
     assert stack.calls == []
 
 
+@pytest.fixture
+def sigint_default() -> Iterator[None]:
+    """SIGINT raising ``KeyboardInterrupt``, as in a terminal (a shell's background job,
+    a CI runner's say, starts with it ignored)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("sigint_default")
 def test_a_sigint_is_noted_and_still_interrupts() -> None:
-    before = signal.getsignal(signal.SIGINT)
     with sigint_seen() as interrupted:
         assert not interrupted()
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(5)  # the handler raises before this ends
         assert interrupted()
-    assert signal.getsignal(signal.SIGINT) is before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_an_ignored_sigint_is_noted_and_still_ignored() -> None:
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with sigint_seen() as interrupted:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # no KeyboardInterrupt
+            assert interrupted()
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("sigint_default")
 def test_an_up_that_fails_after_a_sigint_was_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine got the same SIGINT and failed its update; the interrupt itself was
     swallowed on the way (here: caught), so the up's failure is the interruption's."""
@@ -206,12 +230,12 @@ def test_an_up_that_fails_after_a_sigint_was_interrupted(monkeypatch: pytest.Mon
             time.sleep(5)
         except KeyboardInterrupt:
             pass
-        return main_job.EXIT_FINDINGS
+        return EXIT_FINDINGS
 
     monkeypatch.setattr(main_job, "_up", up_swallowing_the_interrupt)
     monkeypatch.setattr(main_job, "resolve_stack", lambda _args: SimpleNamespace(name="local"))
     monkeypatch.setattr(main_job, "wait_for_engine", lambda: None)
     args = SimpleNamespace(all=False, yes=True)
     assert main_job.run_up(args) == main_job.EXIT_INTERRUPTED  # type: ignore[arg-type]
-    monkeypatch.setattr(main_job, "_up", lambda _args: main_job.EXIT_FINDINGS)
-    assert main_job.run_up(args) == main_job.EXIT_FINDINGS  # type: ignore[arg-type]
+    monkeypatch.setattr(main_job, "_up", lambda _args: EXIT_FINDINGS)
+    assert main_job.run_up(args) == EXIT_FINDINGS  # type: ignore[arg-type]
